@@ -1,0 +1,5 @@
+"""`python -m dossier`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,238 @@
+"""Check a dossier without rendering it: citations, notes, links, images and editions.
+
+`check()` is what `dossier check` prints and what `dossier build` runs first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from collections.abc import Iterator, Mapping
+
+from lxml import etree
+from markdown_it.token import Token
+
+from . import markup
+from .config import Config, load_config
+from .document import Dossier, Section
+from .edition import assemble
+from .errors import ContentError, Location, Problems
+from .project import Project
+from .reader import RESERVED_IDS, read_dossier
+from .styles import Stylesheets, read_stylesheets
+
+ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file):", re.I)
+IMAGE_TYPES = {
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"GIF87a": "gif",
+    b"GIF89a": "gif",
+}
+SVG_FORBIDDEN = {
+    "script",
+    "foreignObject",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "audio",
+    "video",
+    "handler",
+    "listener",
+    "set",
+    "animate",
+    "animateMotion",
+    "animateTransform",
+}
+
+
+def check(
+    project_dir: str = ".", config: Config | None = None
+) -> tuple[Problems, Dossier | None, Stylesheets | None]:
+    """Load and check a whole project; every problem is collected, nothing is rendered."""
+    problems = Problems()
+    config = config or load_config(project_dir)
+    project = config.project
+    dossier = read_dossier(config, problems, project)
+    sheets = read_stylesheets(project, config.styles, problems)
+    check_dossier(dossier, project, problems)
+    if not problems.errors:
+        for edition in config.editions.values():
+            assemble(dossier, edition, "", problems)
+    return problems, dossier, sheets
+
+
+def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> None:
+    """Cross-references between files (the per-file checks happen while reading)."""
+    sources = dossier.sources
+    cited: set[str] = set()
+    ids = set(RESERVED_IDS) | {s.id for s in dossier.sections}
+    ids |= {h.id for s in dossier.sections for h in s.headings}
+    ids |= {e.id for e in dossier.events} | {f"src-{k}" for k in sources}
+    files = {s.path: s for s in dossier.sections}
+    sections = dossier.sections + ([dossier.colophon] if dossier.colophon else [])
+    for section in sections:
+        _check_notes(section, problems)
+        for token in _section_inline(section):
+            where = section.locate(token)
+            if token.type == "citation":
+                for item in token.meta["items"]:
+                    cited.add(item.key)
+                    if item.key not in sources:
+                        problems.error(
+                            _unknown_key(item.key, sources), section.locate(token, "@" + item.key)
+                        )
+            elif token.type == "link_open":
+                _check_link(token, section, ids, files, problems)
+            elif token.type == "image":
+                _check_image(token, section, project, problems)
+            elif token.type == "span_open" and not markup.is_internal_span(token):
+                problems.error("only {.internal} may follow a bracketed span", where)
+            elif token.type == "text" and _BAD_LINK.search(token.content):
+                problems.error(
+                    "link target not allowed: links may point to http(s), mailto, "
+                    "or #ids in the dossier",
+                    where,
+                )
+    for event in dossier.events:
+        for ref in event.sources:
+            cited.add(ref.key)
+            if ref.key not in sources:
+                problems.error(_unknown_key(ref.key, sources), ref.where)
+        for text in (event.event, event.note):
+            for token in markup.walk(markup.parse_inline(text)):
+                if token.type == "link_open":
+                    href = markup.attr(token, "href")
+                    if not _internal_target_ok(href, ids, files) and not href.startswith(
+                        ALLOWED_SCHEMES
+                    ):
+                        problems.error(f"link target '{href}' not found", event.where)
+                elif token.type == "image":
+                    problems.error("images are not allowed in chronology events", event.where)
+    based_on = dossier.config.based_on
+    if based_on and based_on not in sources:
+        problems.error(f"based_on: {_unknown_key(based_on, sources)}", Location("dossier.toml"))
+    cited.add(based_on)
+    for key, source in sources.items():
+        if key not in cited:
+            problems.warning(f"source '{key}' is never cited", source.where)
+
+
+def _unknown_key(key: str, sources: Mapping[str, object]) -> str:
+    close = difflib.get_close_matches(key, sources, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown source key '{key}'{hint}"
+
+
+def _section_inline(section: Section) -> Iterator[Token]:
+    for tokens in [section.tokens, *(n.tokens for n in section.notes.values())]:
+        for token in tokens:
+            if token.children:
+                yield from markup.walk(token.children)
+
+
+def _check_notes(section: Section, problems: Problems) -> None:
+    used: set[str] = set()
+    for token in _section_inline(section):
+        if token.type == "footnote_ref":
+            label = token.meta["label"]
+            used.add(label)
+            if label not in section.notes:
+                problems.error(
+                    f"footnote '[^{label}]' has no definition (add a line '[^{label}]: …')",
+                    section.locate(token, f"[^{label}]"),
+                )
+    for label, note in section.notes.items():
+        if label not in used:
+            problems.warning(f"footnote '[^{label}]' is defined but never referenced", note.where)
+
+
+def _internal_target_ok(href: str, ids: set[str], files: dict[str, Section]) -> bool:
+    path, _, fragment = href.partition("#")
+    if path:
+        target = next((s for p, s in files.items() if p.endswith(path.lstrip("./"))), None)
+        return target is not None and (not fragment or fragment in ids)
+    return fragment in ids
+
+
+def _check_link(
+    token: Token, section: Section, ids: set[str], files: dict[str, Section], problems: Problems
+) -> None:
+    href = markup.attr(token, "href")
+    where = section.locate(token, href)
+    if href.startswith(ALLOWED_SCHEMES):
+        return
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+        problems.error(
+            f"link target '{href}' not allowed: links may point to http(s), mailto, "
+            "or #ids in the dossier",
+            where,
+        )
+    elif not _internal_target_ok(href, ids, files):
+        problems.error(f"link target '{href}' not found: no section or heading has this id", where)
+
+
+def _check_image(token: Token, section: Section, project: Project, problems: Problems) -> None:
+    src = markup.attr(token, "src")
+    where = section.locate(token, src)
+    if not markup.plain_text(token.children or []).strip():
+        problems.error(f"image '{src}' has no alt text: describe it in ![…](…)", where)
+    try:
+        rel = project.resolve(src, where, base=section.path)
+        data = project.read_bytes(rel, where)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return
+    problem = image_problem(data, rel)
+    if problem:
+        problems.error(problem, where)
+
+
+def image_problem(data: bytes, name: str) -> str:
+    """Why these bytes are not a safe image, or '' if they are one."""
+    if name.lower().endswith(".svg"):
+        return _svg_problem(data, name)
+    kind = next((k for magic, k in IMAGE_TYPES.items() if data.startswith(magic)), None)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        kind = "webp"
+    if kind is None:
+        return f"'{name}' is not a PNG, JPEG, GIF, WebP or SVG image"
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except Exception as exc:  # Pillow raises many types for damaged files
+        return f"'{name}' is a damaged {kind.upper()} image ({exc})"
+    return ""
+
+
+def _svg_problem(data: bytes, name: str) -> str:
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        return f"'{name}' is not a valid SVG file ({exc})"
+    if etree.QName(root).localname != "svg":
+        return f"'{name}' is not an SVG image"
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if etree.QName(element).localname in SVG_FORBIDDEN:
+            return (
+                f"'{name}' contains <{etree.QName(element).localname}>: SVG images may not "
+                "contain scripts, style sheets, animation or embedded content"
+            )
+        for attr, value in element.attrib.items():
+            local = etree.QName(attr).localname
+            if local.lower().startswith("on"):
+                return f"'{name}' has an event handler ({local}); remove it"
+            if local == "href" and not value.startswith("#"):
+                return f"'{name}' refers to '{value}': SVG images may only refer to themselves"
+            if "url(" in value and not re.search(r"url\(\s*#", value):
+                return f"'{name}' refers to an external resource in '{local}'"
+    return ""

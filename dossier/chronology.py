@@ -1,0 +1,344 @@
+"""The chronology: EDTF dates (parsed by the `edtf` package), ordering and readable labels.
+
+Ordering uses the strict extent of each value: approximation (`~`) or uncertainty (`?`)
+qualifies a date but does not move it, so "c. March 2022" sorts with March 2022.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from edtf import parse_edtf
+from edtf.parser import parser_classes as edtf_classes
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+from .data import Data, internal_flag, load_yaml
+from .document import Event, SourceRef
+from .errors import ContentError, Location, Problems
+from .markup import parse_inline, slugify
+from .project import Project
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+EVENT_KEYS = ("id", "date", "label", "inferred", "event", "place", "sources", "note", "internal")
+SOURCE_REF_KEYS = ("key", "locator", "quote")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One end of a date: its strict first and last day, and its qualifiers."""
+
+    first: tuple[int, int, int]
+    last: tuple[int, int, int]
+    approximate: bool = False
+    uncertain: bool = False
+    season: int = 0
+    open: bool = False  # an open or unknown interval end ("..", "")
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A parsed EDTF value: one point, or an interval of two."""
+
+    text: str
+    start: Point
+    end: Point | None = None
+
+    @property
+    def approximate(self) -> bool:
+        return self.start.approximate or bool(self.end and self.end.approximate)
+
+    @property
+    def uncertain(self) -> bool:
+        return self.start.uncertain or bool(self.end and self.end.uncertain)
+
+    @property
+    def earliest(self) -> float:
+        return -math.inf if self.start.open else year_fraction(self.start.first)
+
+    @property
+    def grain(self) -> float:
+        """How finely the value needs to be resolved on a time axis, in years."""
+        point = self.end if self.start.open and self.end else self.start
+        return max(1 / 12, year_fraction(point.last) - year_fraction(point.first))
+
+    @property
+    def latest(self) -> float:
+        last = self.end or self.start
+        return math.inf if last.open else year_fraction(last.last)
+
+
+def year_fraction(day: tuple[int, int, int]) -> float:
+    """A monotonic position in years (proleptic, works before year 1)."""
+    year, month, d = day
+    return year + ((month - 1) * 31 + (d - 1)) / 372
+
+
+def _ymd(value: Any) -> tuple[int, int, int]:
+    return (value.tm_year, value.tm_mon, value.tm_mday)
+
+
+def _point(obj: Any) -> Point:
+    if isinstance(obj, edtf_classes.UnspecifiedIntervalSection):
+        return Point((0, 1, 1), (0, 1, 1), open=True)
+    first, last = _ymd(obj.lower_strict()), _ymd(obj.upper_strict())
+    for y, m, d in (first, last):
+        if 1 <= y <= 9999:
+            dt.date(y, m, d)  # raises ValueError for impossible days (2022-02-30)
+    season = int(obj.season) if isinstance(obj, edtf_classes.Season) else 0
+    return Point(first, last, bool(obj.is_approximate), bool(obj.is_uncertain), season)
+
+
+def parse_date(text: str) -> DateValue:
+    """Parse an EDTF string; raises ValueError with a readable reason."""
+    try:
+        obj = parse_edtf(text)
+    except EDTFParseException as exc:
+        reason = str(exc).split(". Please")[0]
+        raise ValueError(reason) from None
+    if isinstance(obj, edtf_classes.Interval | edtf_classes.Level1Interval):
+        start, end = _point(obj.lower), _point(obj.upper)
+        if start.open and end.open:
+            raise ValueError("an interval needs at least one known end")
+        if not start.open and not end.open and start.first > end.last:
+            raise ValueError("the interval ends before it starts")
+        return DateValue(text, start, end)
+    if not hasattr(obj, "lower_strict"):
+        raise ValueError(f"{type(obj).__name__} values are not supported in a chronology")
+    return DateValue(text, _point(obj))
+
+
+def _year(y: int, inferred: bool) -> str:
+    text = str(y) if y > 0 else f"{1 - y} BCE"
+    return f"[{text}]" if inferred else text
+
+
+def _point_label(p: Point, inferred: bool, with_year: bool = True) -> str:
+    (y1, m1, d1), (y2, m2, d2) = p.first, p.last
+    year = _year(y1, inferred)
+    if p.season:
+        text = f"{SEASONS.get(p.season, 'season')} {year}"
+    elif p.first == p.last:
+        text = f"{d1} {MONTHS[m1 - 1]}" + (f" {year}" if with_year else "")
+    elif y1 == y2 and m1 == m2 and d1 == 1:
+        text = MONTHS[m1 - 1] + (f" {year}" if with_year else "")
+    elif y1 == y2 and (m1, d1, m2, d2) == (1, 1, 12, 31):
+        text = year
+    elif (y2 - y1 == 9 and y1 % 10 == 0) or (y2 - y1 == 99 and y1 % 100 == 0):
+        text = f"{y1}s"
+    else:
+        text = (
+            f"{_point_label(Point(p.first, p.first), inferred)} – "
+            f"{_point_label(Point(p.last, p.last), inferred)}"
+        )
+    if p.approximate:
+        text = f"c. {text}"
+    if p.uncertain:
+        text = f"{text}?"
+    return text
+
+
+def label_for(value: DateValue, inferred: bool = False) -> str:
+    """How readers see a date: '24 February 2022', 'c. March 2022', '1930s', '1920s–1940s'."""
+    start, end = value.start, value.end
+    if end is None:
+        return _point_label(start, inferred)
+    if start.open:
+        return f"until {_point_label(end, inferred)}"
+    if end.open:
+        return f"from {_point_label(start, inferred)}"
+    plain = not (start.approximate or start.uncertain or end.approximate or end.uncertain)
+    (y1, m1, d1), (y2, m2, d2) = start.first, end.last
+    whole_years = (m1, d1, m2, d2) == (1, 1, 12, 31) and start.last[0] == y1
+    if plain and whole_years and y1 % 10 == 0 and y2 % 10 == 9 and y2 - y1 > 9:
+        return f"{y1}s–{y2 - 9}s"
+    if plain and whole_years:
+        return f"{_year(y1, inferred)}–{_year(y2, inferred)}"
+    if plain and start.first == start.last and end.first == end.last and y1 == y2:
+        if m1 == m2:
+            return f"{d1}–{d2} {MONTHS[m1 - 1]} {_year(y1, inferred)}"
+        return f"{_point_label(start, inferred, False)} – {_point_label(end, inferred)}"
+    return f"{_point_label(start, inferred)} – {_point_label(end, inferred)}"
+
+
+def read_chronology(
+    project: Project, path: str, max_events: int, max_nodes: int, max_line: int, problems: Problems
+) -> list[Event]:
+    """Read and validate the chronology file; return its events in chronological order."""
+    try:
+        data = load_yaml(project.read_text(path, max_line=max_line), path, max_nodes)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return []
+    root = data.value
+    if not isinstance(root, dict) or not isinstance(root.get("events"), list):
+        problems.error("the chronology needs a top-level 'events:' list", data.at())
+        return []
+    for key in root:
+        if key != "events":
+            problems.error(f"unknown top-level key '{key}' (expected only 'events')", data.at(key))
+    items = root["events"]
+    if len(items) > max_events:
+        problems.error(
+            f"{len(items):,} events; the limit is {max_events:,} "
+            "(raise [limits] max_events in dossier.toml)",
+            data.at("events"),
+        )
+        return []
+    events = []
+    seen: dict[str, Location] = {}
+    for index, item in enumerate(items):
+        event = _read_event(data, index, item, problems)
+        if event is None:
+            continue
+        if event.id in seen:
+            problems.error(
+                f"duplicate event id '{event.id}' (first used at line {seen[event.id].line})",
+                data.at("events", index, "id"),
+            )
+        seen.setdefault(event.id, event.where)
+        events.append(event)
+    return sorted(events, key=lambda e: (e.earliest, e.latest, e.index))
+
+
+def _text(data: Data, item: dict[str, Any], key: str, index: int, problems: Problems) -> str:
+    value = item.get(key, "")
+    if value is None:
+        return ""
+    if isinstance(value, bool | list | dict):
+        problems.error(f"'{key}' must be text", data.at("events", index, key))
+        return ""
+    return str(value).strip()
+
+
+def _read_event(data: Data, index: int, item: Any, problems: Problems) -> Event | None:
+    where = data.at("events", index)
+    if not isinstance(item, dict):
+        problems.error("each event must be a mapping with date, event and sources", where)
+        return None
+    for key in item:
+        if key not in EVENT_KEYS:
+            close = difflib.get_close_matches(key, EVENT_KEYS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.error(f"unknown event key '{key}'{hint}", data.at("events", index, key))
+    date_text = _text(data, item, "date", index, problems)
+    text = _text(data, item, "event", index, problems)
+    ok = True
+    if not date_text:
+        problems.error("event has no 'date' (an EDTF value such as 2022-03~)", where)
+        ok = False
+    if not text:
+        problems.error("event has no 'event' text", where)
+        ok = False
+    value = None
+    if date_text:
+        try:
+            value = parse_date(date_text)
+        except ValueError as exc:
+            problems.error(
+                f"invalid EDTF date '{date_text}': {exc}", data.at("events", index, "date")
+            )
+            ok = False
+    if text and any(t.type == "citation" for t in parse_inline(text)):
+        problems.error(
+            "put citations in the event's 'sources' list, not in its text",
+            data.at("events", index, "event"),
+        )
+    sources = _read_refs(data, index, item.get("sources"), problems)
+    inferred = item.get("inferred", False)
+    if inferred not in (True, False, "year"):
+        problems.error(
+            "'inferred' must be 'year' or true/false", data.at("events", index, "inferred")
+        )
+    internal, internal_fields = internal_flag(
+        item.get("internal", False), EVENT_KEYS, data.at("events", index, "internal"), problems
+    )
+    event_id = _text(data, item, "id", index, problems)
+    if event_id and slugify(event_id) != event_id:
+        problems.error(
+            f"event id '{event_id}' must be lowercase letters, digits and hyphens, "
+            "starting with a letter",
+            data.at("events", index, "id"),
+        )
+    if not ok or value is None:
+        return None
+    return Event(
+        index=index,
+        id=event_id or f"ev-{index + 1}",
+        date=date_text,
+        label=_text(data, item, "label", index, problems) or label_for(value, bool(inferred)),
+        event=text,
+        sources=sources,
+        where=where,
+        earliest=value.earliest,
+        latest=value.latest,
+        approximate=value.approximate,
+        uncertain=value.uncertain,
+        inferred=bool(inferred),
+        place=_text(data, item, "place", index, problems),
+        note=_text(data, item, "note", index, problems),
+        internal=internal,
+        internal_fields=internal_fields,
+        start_year=value.earliest if not value.start.open else value.latest - 1,
+        end_year=value.latest if math.isfinite(value.latest) else value.earliest + 1,
+        grain=value.grain,
+    )
+
+
+def _read_refs(data: Data, index: int, refs: Any, problems: Problems) -> list[SourceRef]:
+    where = data.at("events", index, "sources")
+    if refs is None or refs == []:
+        problems.error(
+            "event has no sources: every chronology row must cite at least one source key",
+            data.at("events", index),
+        )
+        return []
+    if isinstance(refs, str):
+        refs = [refs]
+    if not isinstance(refs, list):
+        problems.error("'sources' must be a list of source keys", where)
+        return []
+    out = []
+    for i, ref in enumerate(refs):
+        at = data.at("events", index, "sources", i)
+        if isinstance(ref, str) and ref.strip():
+            out.append(SourceRef(ref.strip().lstrip("@"), at))
+        elif isinstance(ref, dict) and isinstance(ref.get("key"), str):
+            for key in ref:
+                if key not in SOURCE_REF_KEYS:
+                    problems.error(
+                        f"unknown key '{key}' in a source reference (use key, locator, quote)",
+                        data.at("events", index, "sources", i, key),
+                    )
+            out.append(
+                SourceRef(
+                    ref["key"].strip().lstrip("@"),
+                    at,
+                    str(ref.get("locator") or "").strip(),
+                    str(ref.get("quote") or "").strip(),
+                )
+            )
+        else:
+            problems.error(
+                "a source reference is a key, or a mapping with 'key' (and optional "
+                "'locator', 'quote')",
+                at,
+            )
+    return out

@@ -1,0 +1,157 @@
+"""The command line: click commands only. Each parses its options, calls the library and
+turns a `DossierError` into one line per problem on stderr and exit code 1."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from . import __version__
+from .errors import DossierError
+
+EXIT_USER_ERROR = 1
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Mistakes in the user's project: one line each, exit 1, no traceback."""
+    try:
+        yield
+    except DossierError as exc:
+        for problem in exc.problems:
+            click.echo(f"dossier: {problem}", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    except KeyboardInterrupt:
+        click.echo("dossier: interrupted", err=True)
+        sys.exit(130)
+
+
+def configure_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("dossier")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:,.0f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MiB"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="dossier")
+def main() -> None:
+    """Turn a folder of Markdown sections, a chronology and a sources file into a
+    print-quality PDF and an accessible EPUB 3.
+
+    \b
+    Examples:
+      dossier build                 build the project in the current folder into build/
+      dossier check sections-dir    check a project without rendering it
+    """
+
+
+@main.command("build")
+@click.argument("project_dir", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["pdf", "epub"]),
+    help="Only this format (repeatable). Default: the formats of each edition.",
+)
+@click.option(
+    "--edition",
+    "editions",
+    multiple=True,
+    metavar="NAME",
+    help="Build this edition (repeatable). Default: the manifest's default editions.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output_dir",
+    type=click.Path(file_okay=False),
+    help="Output folder. Default: build/ in the project.",
+)
+@click.option("--force", is_flag=True, help="Ignore every cache and render everything again.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the timing of every stage.")
+def build_command(
+    project_dir: str,
+    formats: tuple[str, ...],
+    editions: tuple[str, ...],
+    output_dir: str | None,
+    force: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Build the dossier in PROJECT_DIR (default: the current folder).
+
+    Progress goes to stderr as numbered steps with timings; the outputs are listed at the end.
+
+    \b
+    Examples:
+      dossier build                          all default editions, PDF and EPUB
+      dossier build --format pdf             PDFs only
+      dossier build --edition briefing       one edition
+      dossier build ../other -o /tmp/out     another project, another output folder
+    """
+    from .build import build
+
+    configure_logging(quiet, verbose)
+    with user_errors():
+        outputs = build(project_dir, editions, formats, output_dir, force)
+    if not quiet:
+        for output in outputs:
+            pages = f", {output.pages} pages" if output.pages else ""
+            click.echo(f"{output.path}  ({_size(output.size)}{pages})")
+
+
+@main.command("check")
+@click.argument("project_dir", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="text: one problem per line (path:line:col: severity: message); json: a list.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check_command(project_dir: str, output_format: str, strict: bool) -> None:
+    """Check the project in PROJECT_DIR without rendering it.
+
+    Reports unknown citation keys, uncited sources, chronology rows without sources, invalid
+    EDTF dates, duplicate ids, broken links, images without alt text, and manifest and
+    front-matter mistakes, one per line. Exit code 1 if there are errors (or warnings, with
+    --strict).
+
+    \b
+    Examples:
+      dossier check
+      dossier check --strict --format json > problems.json
+    """
+    from .check import check
+
+    with user_errors():
+        try:
+            problems, _, _ = check(project_dir)
+            found = problems.sorted()
+        except DossierError as exc:  # the manifest itself is broken
+            found = exc.problems
+    if output_format == "json":
+        click.echo(json.dumps([p.as_dict() for p in found], ensure_ascii=False, indent=2))
+    else:
+        for problem in found:
+            click.echo(str(problem))
+        errors = sum(p.severity == "error" for p in found)
+        click.echo(f"{errors} error(s), {len(found) - errors} warning(s)", err=True)
+    failed = any(p.severity == "error" or strict for p in found)
+    sys.exit(EXIT_USER_ERROR if failed else 0)

@@ -1,0 +1,199 @@
+"""The dossier model: plain records, no I/O.
+
+`Dossier` is everything read from a project; `Book` is one edition of it (parts chosen,
+internal material removed for public audiences, citations and notes numbered), which both
+writers render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from markdown_it.token import Token
+
+from .config import Config, Edition
+from .errors import Location
+from .markup import CiteItem
+
+
+@dataclass
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class NoteDef:
+    """A footnote definition `[^label]: …` (its body as block tokens)."""
+
+    label: str
+    tokens: list[Token]
+    where: Location
+
+    @property
+    def internal(self) -> bool:
+        return self.label.startswith("internal-")
+
+
+@dataclass
+class Section:
+    """One Markdown file: front matter plus parsed body."""
+
+    path: str
+    id: str
+    title: str
+    part: str
+    tokens: list[Token]
+    notes: dict[str, NoteDef]
+    where: Location
+    subtitle: str = ""
+    summary: str = ""
+    internal: bool = False
+    headings: list[Heading] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list, repr=False)
+
+    def locate(self, token: Token, needle: str = "") -> Location:
+        """Where an (inline) token was written; `needle` finds the column on its line."""
+        line = (token.map or [0])[0]
+        text = self.lines[line] if line < len(self.lines) else ""
+        column = text.find(needle) + 1 if needle and needle in text else None
+        return Location(self.path, line + 1, column)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A chronology row's reference to a source, optionally with a locator and a quote."""
+
+    key: str
+    where: Location
+    locator: str = ""
+    quote: str = ""
+
+
+@dataclass
+class Event:
+    """One chronology row. `earliest`/`latest` are proleptic ordinals (open ends: ±inf)."""
+
+    index: int
+    id: str
+    date: str
+    label: str
+    event: str
+    sources: list[SourceRef]
+    where: Location
+    earliest: float
+    latest: float
+    approximate: bool = False
+    uncertain: bool = False
+    inferred: bool = False
+    place: str = ""
+    note: str = ""
+    internal: bool = False
+    internal_fields: frozenset[str] = frozenset()
+    start_year: float = 0.0
+    end_year: float = 0.0
+    grain: float = 1.0  # the precision of its start, in years (a day or month: 1/12)
+
+    @property
+    def is_range(self) -> bool:
+        return self.end_year - self.start_year > 1.5 / 365
+
+
+SourceGroup = Literal["publications", "official", "testimony", "social-media"]
+
+
+@dataclass
+class Source:
+    """One CSL entry plus the dossier-only fields kept under `custom`."""
+
+    key: str
+    csl: dict[str, Any]
+    where: Location
+    group: SourceGroup = "publications"
+    original_name: str = ""
+    protection: str = ""
+    reliability: str = ""
+    internal_notes: str = ""
+    internal: bool = False
+    internal_fields: frozenset[str] = frozenset()
+
+    @property
+    def title(self) -> str:
+        return str(self.csl.get("title", self.key))
+
+
+@dataclass
+class Dossier:
+    """A whole project, read and checked."""
+
+    config: Config
+    sections: list[Section]
+    events: list[Event]
+    sources: dict[str, Source]
+    colophon: Section | None = None
+    build_time: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+ChapterKind = Literal["section", "chronology", "appendix"]
+
+
+@dataclass
+class Chapter:
+    """A chapter of an edition: a section, or a generated chapter."""
+
+    kind: ChapterKind
+    id: str
+    title: str
+    file: str
+    section: Section | None = None
+    subtitle: str = ""
+    summary: str = ""
+    tokens: list[Token] = field(default_factory=list, repr=False)
+    notes: dict[str, list[Token]] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class Occurrence:
+    """One place that cites a source: a citation in text or a chronology row's source."""
+
+    id: str
+    key: str
+    number: int
+    chapter: Chapter
+    item: CiteItem | None = None
+    event: Event | None = None
+    locator: str = ""
+
+
+@dataclass
+class Book:
+    """One edition of a dossier, numbered and filtered, ready for the writers."""
+
+    dossier: Dossier
+    edition: Edition
+    stamp: str
+    chapters: list[Chapter]
+    events: list[Event]
+    sources: list[Source]
+    numbers: dict[str, int]
+    note_numbers: dict[tuple[str, str], int]
+    occurrences: list[Occurrence]
+    colophon: Chapter | None = None
+    internal_texts: list[str] = field(default_factory=list)
+
+    @property
+    def config(self) -> Config:
+        return self.dossier.config
+
+    @property
+    def internal(self) -> bool:
+        return self.edition.audience == "internal"
+
+    def has(self, part: str) -> bool:
+        return "all" in self.edition.parts or part in self.edition.parts
+
+    def occurrences_of(self, key: str) -> list[Occurrence]:
+        return [o for o in self.occurrences if o.key == key]

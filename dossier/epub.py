@@ -1,0 +1,267 @@
+"""Write an edition as EPUB 3 with EbookLib: one XHTML document per chapter, nav and NCX,
+landmarks, a generated cover, the project's fonts and stylesheets, accessibility metadata.
+
+EbookLib 0.20's traps are handled here (see the engines guide): unique creator ids, a
+linear cover page reached from the landmarks, no bogus page-list, `raise_exceptions`, a
+UTC `dcterms:modified`, `xml:lang` on the package, and fixed zip timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+
+from jinja2.environment import Environment
+
+from .document import Book, Chapter
+from .errors import OutputError
+from .sandbox import media_type
+from .styles import Stylesheets
+from .theme import theme_file
+from .views import Assets, View, template_context
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ACCESSIBILITY = (
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+)
+SUMMARY = (
+    "Reflowable text with a navigable table of contents, headings for every chapter "
+    "and section, footnotes as EPUB notes with links back, data tables with header "
+    "cells, and text alternatives for the cover and the timeline figure (whose content "
+    "is also given as the chronology table)."
+)
+
+
+def _writer_class() -> Any:
+    from ebooklib import epub
+
+    class Writer(epub.EpubWriter):
+        """EbookLib's writer with `xml:lang` on <package> and fixed zip entry times."""
+
+        def __init__(
+            self,
+            target: Any,
+            book: Any,
+            options: dict[str, Any],
+            language: str,
+            when: tuple[int, int, int, int, int, int],
+        ) -> None:
+            super().__init__(target, book, options)
+            self.language = language
+            self.when = when
+
+        def _write_opf_file(self, root: Any) -> None:
+            root.set(XML_LANG, self.language)
+            super()._write_opf_file(root)
+
+        def write(self) -> None:
+            self.out = _FixedTimeZip(self.file_name, self.when)
+            self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+            self._write_container()
+            self._write_opf()
+            self._write_items()
+            self.out.close()
+
+    return Writer
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose entries all carry one timestamp (reproducible bytes)."""
+
+    def __init__(self, target: Any, when: tuple[int, int, int, int, int, int]) -> None:
+        super().__init__(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
+        self.when = when
+
+    def writestr(
+        self,
+        zinfo_or_arcname: Any,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.when)
+            info.compress_type = zipfile.ZIP_DEFLATED if compress_type is None else compress_type
+            info.external_attr = 0o644 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+
+def zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    """Zip can store 1980–2107 only."""
+    when = min(
+        max(when, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)), dt.datetime(2107, 12, 31, tzinfo=dt.UTC)
+    )
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second)
+
+
+def write_epub(
+    book: Book,
+    env: Environment,
+    sheets: Stylesheets,
+    assets: Assets,
+    cover_png: bytes,
+    version: str,
+) -> bytes:
+    """The edition as EPUB 3 bytes."""
+    from ebooklib import epub
+
+    config = book.config
+    project = config.project
+    when = book.dossier.build_time
+    eb = epub.EpubBook()
+    eb.set_identifier(config.identifier)
+    eb.set_title(config.title)
+    eb.set_language(config.language)
+    if config.subtitle:
+        eb.add_metadata("DC", "title", config.subtitle, {"id": "subtitle"})
+        eb.add_metadata(
+            None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"}
+        )
+    for i, author in enumerate(config.authors, 1):
+        eb.add_author(author, uid=f"creator{i}")
+    for i, editor in enumerate(config.editors, 1):
+        eb.add_metadata("DC", "contributor", editor, {"id": f"editor{i}"})
+        eb.add_metadata(
+            None,
+            "meta",
+            "edt",
+            {"refines": f"#editor{i}", "property": "role", "scheme": "marc:relators"},
+        )
+    if config.publisher:
+        eb.add_metadata("DC", "publisher", config.publisher)
+    eb.add_metadata("DC", "date", config.date.isoformat())
+    if config.description:
+        eb.add_metadata("DC", "description", config.description)
+    for keyword in config.keywords:
+        eb.add_metadata("DC", "subject", keyword)
+    eb.add_metadata("OPF", "schema:version", book.stamp, {"property": "schema:version"})
+    if book.internal:
+        eb.add_metadata(
+            "OPF",
+            "dcterms:accessRights",
+            "INTERNAL — not for distribution",
+            {"property": "dcterms:accessRights"},
+        )
+    for prop, value in (*ACCESSIBILITY, ("schema:accessibilitySummary", SUMMARY)):
+        eb.add_metadata("OPF", prop, value, {"property": prop})
+
+    css = epub.EpubItem(
+        uid="style-theme",
+        file_name="styles/dossier.css",
+        media_type="text/css",
+        content=theme_file("epub.css")
+        + f"\n:root {{ --accent: {config.accent_colour}; }}\n".encode(),
+    )
+    eb.add_item(css)
+    links = ["../styles/dossier.css"] + [f"../project/{path}" for path in sheets.files]
+    for n, path in enumerate(sheets.files + sheets.resources, 1):
+        eb.add_item(
+            epub.EpubItem(
+                uid=f"res-{n}",
+                file_name=f"project/{path}",
+                media_type=media_type(path),
+                content=project.read_bytes(path),
+            )
+        )
+    eb.set_cover("images/cover.png", cover_png, create_page=False)
+    if assets.timeline_svg is not None:
+        eb.add_item(
+            epub.EpubItem(
+                uid="timeline",
+                file_name="images/timeline.svg",
+                media_type="image/svg+xml",
+                content=assets.timeline_svg,
+            )
+        )
+
+    view = View(book, "epub")
+    context = template_context(book, view, assets, "../images/timeline.svg", version)
+
+    def page(uid: str, file: str, title: str, template: str, **extra: Any) -> Any:
+        item = epub.EpubHtml(uid=uid, file_name=f"text/{file}", title=title, lang=config.language)
+        content = env.get_template(template).render({**context, **extra})
+        if not content.strip():
+            raise OutputError(f"template '{template}' produced an empty page")
+        item.content = content
+        for href in links:
+            item.add_link(href=href, rel="stylesheet", type="text/css")
+        eb.add_item(item)
+        return item
+
+    cover = page("cover", "cover.xhtml", "Cover", "epub/cover.xhtml")
+    title = page("title", "title.xhtml", "Title page", "epub/title.xhtml", chapter=book.colophon)
+    items = []
+    for chapter in book.chapters:
+        view.chapter = chapter
+        items.append(
+            page(
+                chapter.id,
+                chapter.file,
+                chapter.title,
+                f"epub/{chapter.kind}.xhtml",
+                chapter=chapter,
+            )
+        )
+    for n, path in enumerate(sorted(view.images), 1):
+        eb.add_item(
+            epub.EpubItem(
+                uid=f"img-{n}",
+                file_name=f"project/{path}",
+                media_type=media_type(path),
+                content=project.read_bytes(path),
+            )
+        )
+
+    eb.toc = [
+        _toc_entry(view, chapter, item) for chapter, item in zip(book.chapters, items, strict=True)
+    ]
+    eb.add_item(epub.EpubNcx())
+    nav = epub.EpubNav(title="Contents")
+    nav.add_item(css)
+    eb.add_item(nav)
+    first = items[0] if items else title
+    eb.guide = [
+        {"type": "cover", "href": "text/cover.xhtml", "title": "Cover"},
+        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
+        {"type": "text", "href": first.file_name, "title": "Start of content"},
+    ]
+    eb.spine = [cover, title, nav, *items]
+    out = io.BytesIO()
+    writer = _writer_class()(
+        out,
+        eb,
+        {
+            "epub3_pages": False,
+            "raise_exceptions": True,
+            "mtime": when,
+            "landmark_title": "Landmarks",
+        },
+        config.language,
+        zip_time(when),
+    )
+    writer.process()
+    writer.write()
+    return out.getvalue()
+
+
+def _toc_entry(view: View, chapter: Chapter, item: Any) -> Any:
+    from ebooklib import epub
+
+    subs = view.headings(chapter)
+    if not subs:
+        return epub.Link(item.file_name, chapter.title, f"toc-{chapter.id}")
+    return (
+        epub.Section(chapter.title, href=item.file_name),
+        [epub.Link(f"{item.file_name}#{h.id}", h.text, f"toc-{h.id}") for h in subs],
+    )

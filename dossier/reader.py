@@ -1,0 +1,215 @@
+"""Read a project's content into the dossier model: sections, chronology, sources.
+
+Problems are collected per file so that one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from typing import Any
+
+from markdown_it.token import Token
+
+from . import markup
+from .chronology import read_chronology
+from .config import Config
+from .data import load_yaml
+from .document import Dossier, Heading, NoteDef, Section
+from .errors import ContentError, Location, Problems
+from .project import Project
+from .sources import read_sources
+
+FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "part", "internal", "id")
+#: ids the generated parts of a book use; headings never take them.
+RESERVED_IDS = ("cover", "title-page", "contents", "chronology", "timeline", "sources")
+
+
+def build_time(config: Config) -> dt.datetime:
+    """The build's timestamp: SOURCE_DATE_EPOCH if set, else the manifest date (midnight UTC),
+    so that builds are reproducible by default."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise ContentError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds (got {epoch!r})"
+            )
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.combine(config.date, dt.time(), dt.UTC)
+
+
+def read_dossier(config: Config, problems: Problems, project: Project | None = None) -> Dossier:
+    """Read every content file named by the manifest; problems go to `problems`."""
+    project = project or config.project
+    limits = config.limits
+    sections = []
+    for path in config.section_files():
+        section = _read_or_report(project, path, config, problems)
+        if section is not None:
+            sections.append(section)
+    colophon = None
+    if config.colophon:
+        colophon = _read_or_report(project, config.colophon, config, problems, title="Colophon")
+        if colophon is not None:
+            colophon.id = "colophon"
+    events = []
+    if config.chronology:
+        events = read_chronology(
+            project,
+            config.chronology,
+            limits.max_events,
+            limits.max_yaml_nodes,
+            limits.max_line_chars,
+            problems,
+        )
+    sources = {}
+    if config.sources:
+        sources = read_sources(
+            project,
+            config.sources,
+            limits.max_sources,
+            limits.max_yaml_nodes,
+            limits.max_line_chars,
+            problems,
+        )
+    _assign_ids(sections + ([colophon] if colophon else []), problems)
+    return Dossier(config, sections, events, sources, colophon, build_time(config))
+
+
+def _read_or_report(
+    project: Project, path: str, config: Config, problems: Problems, title: str = ""
+) -> Section | None:
+    try:
+        text = project.read_text(path, max_line=config.limits.max_line_chars)
+        return read_section(text, path, problems, config.limits.max_yaml_nodes, title)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def read_section(
+    text: str, path: str, problems: Problems, max_nodes: int = 200_000, default_title: str = ""
+) -> Section | None:
+    """Parse one Markdown section: front matter, title, body tokens and note definitions."""
+    tokens = markup.parse(text)
+    meta: dict[str, Any] = {}
+    if tokens and tokens[0].type == "front_matter":
+        front = tokens.pop(0)
+        start = front.map[0] + 1 if front.map else 1
+        data = load_yaml(front.content, path, max_nodes, line_offset=start)
+        if data.value is not None and not isinstance(data.value, dict):
+            raise ContentError(
+                "front matter must be a mapping of keys such as title:", Location(path, start + 1)
+            )
+        meta = data.value or {}
+        for key, value in meta.items():
+            where = data.at(key)
+            if key not in FRONT_MATTER_KEYS:
+                close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.error(f"unknown front matter key '{key}'{hint}", where)
+            elif key == "internal" and not isinstance(value, bool):
+                problems.error("'internal' must be true or false", where)
+            elif key != "internal" and not isinstance(value, str):
+                problems.error(f"'{key}' must be text", where)
+    title = str(meta["title"]) if isinstance(meta.get("title"), str) else ""
+    title_where = Location(path, 1)
+    if not title and len(tokens) > 2 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        title = markup.plain_text(tokens[1].children or [])
+        title_where = Location(path, (tokens[0].map or [0])[0] + 1)
+        tokens = tokens[3:]
+    title = title.strip() or default_title
+    if not title:
+        problems.error(
+            "section has no title: add front matter 'title:' or start with a '# Heading' line",
+            Location(path, 1),
+        )
+        return None
+    body, notes = _split_notes(tokens, path, problems)
+    for token in body:
+        if token.type == "heading_open" and token.tag == "h1":
+            problems.error(
+                "use '##' for headings inside a section (the section title is the "
+                "only level-1 heading)",
+                Location(path, (token.map or [0])[0] + 1),
+            )
+    if not any(t.type != "front_matter" for t in body) and not default_title:
+        problems.warning("section has a title but no text", title_where)
+    stem = re.sub(r"^[\d_.\- ]+", "", os.path.splitext(os.path.basename(path))[0])
+    section_id = str(meta.get("id") or markup.slugify(stem or title))
+    if section_id != markup.slugify(section_id):
+        problems.error(
+            f"id '{section_id}' must be lowercase letters, digits and hyphens", Location(path, 1)
+        )
+    part = str(meta.get("part") or "sections")
+    return Section(
+        path=path,
+        id=section_id,
+        title=title,
+        part=part,
+        tokens=body,
+        notes=notes,
+        where=title_where,
+        subtitle=str(meta.get("subtitle") or ""),
+        summary=str(meta.get("summary") or ""),
+        internal=meta.get("internal") is True,
+        lines=text.split("\n"),
+    )
+
+
+def _split_notes(
+    tokens: list[Token], path: str, problems: Problems
+) -> tuple[list[Token], dict[str, NoteDef]]:
+    """Move footnote definitions out of the body, keyed by label."""
+    body: list[Token] = []
+    notes: dict[str, NoteDef] = {}
+    current: list[Token] | None = None
+    label = ""
+    where = Location(path)
+    for token in tokens:
+        if token.type == "footnote_reference_open":
+            current, label = [], token.meta["label"]
+            where = Location(path, (token.map or [0])[0] + 1)
+        elif token.type == "footnote_reference_close" and current is not None:
+            if label in notes:
+                problems.error(
+                    f"footnote '[^{label}]' is defined twice (first at line "
+                    f"{notes[label].where.line})",
+                    where,
+                )
+            else:
+                notes[label] = NoteDef(label, current, where)
+            current = None
+        elif current is not None:
+            current.append(token)
+        else:
+            body.append(token)
+    return body, notes
+
+
+def _assign_ids(sections: list[Section], problems: Problems) -> None:
+    """Unique, stable ids for sections and headings across the dossier (reading order)."""
+    used: set[str] = set(RESERVED_IDS)
+    for section in sections:
+        if section.id in used:
+            problems.error(
+                f"section id '{section.id}' is already used by another section or "
+                "a generated part; set a different 'id:' in the front matter",
+                section.where,
+            )
+        used.add(section.id)
+    for section in sections:
+        section.headings = []
+        for i, token in enumerate(section.tokens):
+            if token.type != "heading_open":
+                continue
+            text = markup.plain_text(section.tokens[i + 1].children or [])
+            base = markup.slugify(text)
+            slug, n = base, 2
+            while slug in used:
+                slug, n = f"{base}-{n}", n + 1
+            used.add(slug)
+            token.attrSet("id", slug)
+            section.headings.append(Heading(int(token.tag[1]), slug, text))

@@ -1,0 +1,76 @@
+"""The only way the PDF renderer gets a file: a URL fetcher that serves project files,
+the theme's own files and resources generated in memory, and refuses everything else.
+
+WeasyPrint's default fetcher embeds any local file a document points at (through `..`,
+`file://` or a symlink) and fetches from the network. Here every URL lives under one of
+three virtual origins, so nothing else is reachable, and the PDF does not depend on the
+checkout path (WeasyPrint names images after their URL).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from .errors import ContentError
+from .project import THEME_DIR, Project
+
+PROJECT_ORIGIN = "https://project.dossier.invalid/"
+THEME_ORIGIN = "https://theme.dossier.invalid/"
+GENERATED_ORIGIN = "https://generated.dossier.invalid/"
+
+MEDIA_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".icc": "application/vnd.iccprofile",
+    ".icm": "application/vnd.iccprofile",
+}
+
+
+def media_type(name: str) -> str:
+    """Media type by extension, from a fixed table (not the system's, for reproducibility)."""
+    return MEDIA_TYPES.get(PurePosixPath(name).suffix.lower(), "application/octet-stream")
+
+
+class BlockedResource(ContentError):
+    """The renderer asked for something outside the sandbox."""
+
+
+def make_fetcher(project: Project, generated: dict[str, bytes]) -> object:
+    """A WeasyPrint URL fetcher confined to the project, the theme and `generated` files."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class SandboxFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("https",), allow_redirects=False)
+            self.blocked: list[str] = []
+
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            path = unquote(urlsplit(url).path).lstrip("/")
+            try:
+                if url.startswith(PROJECT_ORIGIN):
+                    body = project.read_bytes(project.resolve(path))
+                elif url.startswith(GENERATED_ORIGIN) and path in generated:
+                    body = generated[path]
+                elif url.startswith(THEME_ORIGIN):
+                    target = (THEME_DIR / path).resolve()
+                    if not target.is_relative_to(THEME_DIR) or not target.is_file():
+                        raise ContentError(f"no theme file '{path}'")
+                    body = target.read_bytes()
+                else:
+                    raise ContentError(f"'{url}' is outside the project")
+            except ContentError as exc:
+                self.blocked.append(url)
+                raise FatalURLFetchingError(str(exc.problems[0].message)) from None
+            return URLFetcherResponse(url, body, {"Content-Type": media_type(path)})
+
+    return SandboxFetcher()

@@ -1,0 +1,130 @@
+"""Project stylesheets: every `url()` and `@import` they contain, resolved inside the project
+(with file, line and column for errors), and the `@font-face` rules they declare.
+
+The PDF renderer loads the same files through the sandboxed fetcher; the EPUB writer packs
+them (and what they reference) at the same relative paths, so no URL is ever rewritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tinycss2
+
+from .errors import ContentError, Location, Problems
+from .project import Project
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    path: str
+    weight: int = 400
+    italic: bool = False
+
+
+@dataclass
+class Stylesheets:
+    """The project's CSS files and everything they pull in, all project-relative."""
+
+    files: list[str] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
+    fonts: list[FontFace] = field(default_factory=list)
+
+    def font(self, family: str, weight: int = 400, italic: bool = False) -> FontFace | None:
+        matches = [f for f in self.fonts if f.family == family and f.italic == italic]
+        return min(matches, key=lambda f: abs(f.weight - weight), default=None)
+
+
+def read_stylesheets(project: Project, paths: list[str], problems: Problems) -> Stylesheets:
+    """Scan the manifest's stylesheets (and their @imports), validating every reference."""
+    sheets = Stylesheets()
+    pending = [(p, Location("dossier.toml")) for p in paths]
+    while pending:
+        path, where = pending.pop(0)
+        try:
+            rel = project.resolve(path, where)
+            text = project.read_text(rel)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        if rel in sheets.files:
+            continue
+        sheets.files.append(rel)
+        for kind, ref, at in _references(text, rel):
+            try:
+                target = project.resolve(ref, at, base=rel)
+                project.read_bytes(target, at)
+            except ContentError as exc:
+                problems.extend(exc.problems)
+                continue
+            if kind == "import":
+                pending.append((target, at))
+            elif target not in sheets.resources:
+                sheets.resources.append(target)
+        sheets.fonts += _font_faces(project, text, rel)
+    return sheets
+
+
+def _references(text: str, path: str) -> list[tuple[str, str, Location]]:
+    """(kind, url, location) for every url() and @import in a stylesheet."""
+    found: list[tuple[str, str, Location]] = []
+
+    def visit(tokens: list[object]) -> None:
+        for token in tokens:
+            kind = getattr(token, "type", "")
+            where = Location(
+                path, getattr(token, "source_line", None), getattr(token, "source_column", None)
+            )
+            if kind == "url":
+                found.append(("url", token.value, where))  # type: ignore[attr-defined]
+            elif kind == "function" and token.lower_name == "url":  # type: ignore[attr-defined]
+                args = [a for a in token.arguments if a.type == "string"]  # type: ignore[attr-defined]
+                if args:
+                    found.append(("url", args[0].value, where))
+            elif kind == "at-rule" and token.lower_at_keyword == "import":  # type: ignore[attr-defined]
+                target = next((t for t in token.prelude if t.type in ("string", "url")), None)  # type: ignore[attr-defined]
+                if target is not None:
+                    found.append(("import", target.value, where))
+                continue
+            for attr in ("prelude", "content", "arguments", "value"):
+                children = getattr(token, attr, None)
+                if isinstance(children, list):
+                    visit(children)
+
+    visit(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+    return found
+
+
+def _font_faces(project: Project, text: str, path: str) -> list[FontFace]:
+    faces = []
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        if getattr(rule, "type", "") != "at-rule" or rule.lower_at_keyword != "font-face":
+            continue
+        props: dict[str, str] = {}
+        src = ""
+        for decl in tinycss2.parse_blocks_contents(
+            rule.content or [], skip_whitespace=True, skip_comments=True
+        ):
+            if getattr(decl, "type", "") != "declaration":
+                continue
+            if decl.lower_name == "src":
+                url = next((t for t in decl.value if t.type == "url"), None)
+                src = url.value if url is not None else ""
+            props[decl.lower_name] = tinycss2.serialize(decl.value).strip().strip("\"'")
+        if not src or "font-family" not in props:
+            continue
+        try:
+            target = project.resolve(src, base=path)
+        except ContentError:
+            continue  # already reported by the reference scan
+        weight = props.get("font-weight", "400")
+        faces.append(
+            FontFace(
+                props["font-family"],
+                target,
+                700 if weight == "bold" else int(weight) if weight.isdigit() else 400,
+                props.get("font-style", "normal") in ("italic", "oblique"),
+            )
+        )
+    return faces

@@ -1,0 +1,58 @@
+"""The Jinja environment: the project's `templates/` folder first, the package's last, so a
+project can override one template without forking the theme.
+
+Templates are loaded through `Project` (so they obey the same sandbox as every other file)
+and run in Jinja's sandbox. User Markdown is never run through Jinja.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.resources import files
+
+from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, StrictUndefined, TemplateNotFound
+from jinja2.environment import Environment
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import ContentError
+from .project import Project
+from .views import csl_date, long_date
+
+TEMPLATE_DIR = "templates"
+
+
+class ProjectLoader(BaseLoader):
+    """Templates from the project's own `templates/` folder, read through the sandbox."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        path = f"{TEMPLATE_DIR}/{template}"
+        if not (self.project.root / path).exists():
+            raise TemplateNotFound(template)
+        try:
+            rel = self.project.resolve(path)
+            return self.project.read_text(rel), rel, lambda: True
+        except ContentError:
+            raise TemplateNotFound(template) from None
+
+
+def make_environment(project: Project) -> Environment:
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([ProjectLoader(project), PackageLoader("dossier", TEMPLATE_DIR)]),
+        autoescape=lambda name: bool(name) and not str(name).endswith(".css"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["csl_date"] = csl_date
+    return env
+
+
+def theme_file(name: str) -> bytes:
+    """A file of the package theme (stylesheets)."""
+    return files("dossier").joinpath("theme", name).read_bytes()
