@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 import types
 import typing
@@ -189,8 +190,9 @@ class Config:
     limits: Limits = setting("Resource limits ([limits] table).", Limits())
     root: Path = field(default=Path("."), metadata={"internal": True})
 
-    @property
+    @functools.cached_property
     def project(self) -> Project:
+        """The project folder; one instance per config, so it sees every file read."""
         return Project(self.root, self.limits.max_file_bytes)
 
     def section_files(self) -> list[str]:
@@ -216,8 +218,10 @@ def load_config(project_dir: str | Path) -> Config:
             "(see the README)"
         )
     project = Project(root)
-    text = project.read_text(MANIFEST)
-    data = load_toml(text, MANIFEST)
+    try:
+        data = load_toml(project.read_text(MANIFEST), MANIFEST)
+    except ContentError as exc:
+        raise ConfigError.of(exc.problems) from None
     problems = Problems()
     values = _validate(data, data.value, Config, (), problems)
     config = None
@@ -228,6 +232,7 @@ def load_config(project_dir: str | Path) -> Config:
         if not values.get("default_editions"):
             values["default_editions"] = list(editions)
         config = Config(**values)
+        config.project.read_bytes(MANIFEST)  # the manifest is an input like any other
         _check_consistency(config, data, problems)
     problems.raise_errors(ConfigError)
     assert config is not None

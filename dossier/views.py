@@ -117,7 +117,11 @@ class View:
                 if t.type == "inline"
             ]
             body = "".join(f'<span class="fn-p">{p}</span>' for p in paragraphs)
-            return f'<span class="footnote" id="fn-{n}" data-n="{n}">{body}</span>'
+            # the empty anchor marks the call's page; the note's own id marks where it landed
+            return (
+                f'<span class="fn-call" id="{ref_id}"></span>'
+                f'<span class="footnote" id="fn-{n}" data-n="{n}">{body}</span>'
+            )
         if token.meta.get("first"):
             self.notes.append((n, ref_id, self.chapter.notes[label]))
         return (

@@ -1,0 +1,77 @@
+"""Outputs are written atomically: a failed build leaves earlier outputs byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from pathlib import Path
+
+import pytest
+
+from dossier import DossierError, build
+from dossier.outputs import write_atomic
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def test_a_failed_build_leaves_previous_outputs_untouched(project: Path) -> None:
+    build(project)
+    before = snapshot(project / "build")
+    assert len(before) == 2
+    story = project / "sections" / "02-story.md"
+    story.write_text(story.read_text() + "\nA broken citation [@no-such-source].\n")
+    with pytest.raises(DossierError):
+        build(project)
+    assert snapshot(project / "build") == before
+
+
+def test_a_failure_while_writing_leaves_no_partial_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(project, formats=["epub"])
+    before = snapshot(project / "build")
+    (project / "sections" / "01-summary.md").write_text("---\ntitle: Changed\n---\n\nNew text.\n")
+
+    build_module = importlib.import_module("dossier.build")
+
+    calls = []
+
+    def flaky(path: Path, data: bytes) -> None:
+        calls.append(path)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build_module, "write_atomic", flaky)
+    with pytest.raises(OSError):
+        build(project, formats=["epub"])
+    assert calls and snapshot(project / "build") == before
+    assert not any(p.name.endswith(".tmp") for p in (project / "build").iterdir())
+
+
+def test_write_atomic_never_leaves_a_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.pdf"
+    target.write_bytes(b"old")
+    import os
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("rename failed")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
+
+
+def test_a_new_build_replaces_the_superseded_output_of_the_same_edition(project: Path) -> None:
+    first = build(project, formats=["epub"])[0].path
+    (project / "sections" / "01-summary.md").write_text("---\ntitle: Changed\n---\n\nNew.\n")
+    second = build(project, formats=["epub"])[0].path
+    assert first != second and second.exists() and not first.exists()
