@@ -103,7 +103,19 @@ def _point(obj: Any) -> Point:
         if 1 <= y <= 9999:
             dt.date(y, m, d)  # raises ValueError for impossible days (2022-02-30)
     season = int(obj.season) if isinstance(obj, edtf_classes.Season) else 0
-    return Point(first, last, bool(obj.is_approximate), bool(obj.is_uncertain), season)
+    both = bool(getattr(obj, "is_uncertain_and_approximate", False))  # EDTF "%"
+    approximate = both or bool(getattr(obj, "is_approximate", False))
+    uncertain = both or bool(getattr(obj, "is_uncertain", False))
+    return Point(first, last, approximate, uncertain, season)
+
+
+_POINTS = (
+    edtf_classes.Date,
+    edtf_classes.UncertainOrApproximate,
+    edtf_classes.Unspecified,
+    edtf_classes.Season,
+    edtf_classes.PartialUncertainOrApproximate,
+)
 
 
 def parse_date(text: str) -> DateValue:
@@ -120,7 +132,7 @@ def parse_date(text: str) -> DateValue:
         if not start.open and not end.open and start.first > end.last:
             raise ValueError("the interval ends before it starts")
         return DateValue(text, start, end)
-    if not hasattr(obj, "lower_strict"):
+    if not isinstance(obj, _POINTS):
         raise ValueError(f"{type(obj).__name__} values are not supported in a chronology")
     return DateValue(text, _point(obj))
 

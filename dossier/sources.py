@@ -266,7 +266,7 @@ def format_entries(
     from citeproc.source.json import CiteProcJSON
 
     items = [
-        {**{k: v for k, v in csl.items() if k not in TEMPLATE_FIELDS}, "id": key}
+        {**{k: _shield(v) for k, v in csl.items() if k not in TEMPLATE_FIELDS}, "id": key}
         for key, csl in entries
     ]
     if not items:
@@ -280,7 +280,29 @@ def format_entries(
             bibliography.register(Citation([CitationItem(item["id"])]))
         # without sort(), citeproc renders in registration order: the appendix's order
         rendered = bibliography.bibliography()
-    return {item["id"]: str(text) for item, text in zip(items, rendered, strict=True)}
+    return {item["id"]: _unshield(str(text)) for item, text in zip(items, rendered, strict=True)}
+
+
+# citeproc-py's HTML formatter does not escape the data it formats: a title containing
+# "<script>" comes out as markup. Markup characters are swapped for private-use characters
+# (which case changes leave alone) before formatting and escaped afterwards; the only tags
+# left are the ones the style itself produced.
+_SHIELD = {"&": "\ue000", "<": "\ue001", ">": "\ue002"}
+_UNSHIELD = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}
+
+
+def _shield(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join(_SHIELD.get(c, c) for c in value)
+    if isinstance(value, list):
+        return [_shield(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shield(v) for k, v in value.items()}
+    return value
+
+
+def _unshield(html: str) -> str:
+    return "".join(_UNSHIELD.get(c, c) for c in html)
 
 
 def format_sources(book: Any) -> dict[str, str]:

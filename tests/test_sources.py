@@ -1,0 +1,237 @@
+"""Sources: CSL YAML read like pandoc reads it, formatted by citeproc, traced both ways."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from dossier.errors import Problems
+from dossier.project import Project
+from dossier.sources import format_entries, public_csl, read_sources, style_path
+
+from conftest import REPO
+from inspect_outputs import NS, Epub, page_texts
+
+
+def read(tmp_path: Path, text: str) -> tuple[dict, list[str]]:
+    (tmp_path / "s.yaml").write_text(text)
+    problems = Problems()
+    found = read_sources(Project(tmp_path), "s.yaml", 100, 10_000, 10_000, problems)
+    return found, [str(p) for p in problems.items]
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is installed by scripts/setup")
+def test_pandoc_reads_the_bundled_sources_without_complaint(tmp_path: Path) -> None:
+    sources = REPO / "sections" / "sources.yaml"
+    keys = [r["id"] for r in yaml.safe_load(sources.read_text())["references"]]
+    doc = tmp_path / "doc.md"
+    doc.write_text(" ".join(f"[@{k}]" for k in keys) + "\n")
+    result = subprocess.run(
+        ["pandoc", "--citeproc", f"--bibliography={sources}", "-t", "plain", str(doc)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and result.stderr == ""
+    assert "???" not in result.stdout  # pandoc's mark for a key it could not find
+
+
+def test_groups_come_from_the_type_unless_given(tmp_path: Path) -> None:
+    found, problems = read(
+        tmp_path,
+        """references:
+  - {id: a, type: article-newspaper, title: A}
+  - {id: b, type: legal_case, title: B}
+  - {id: c, type: interview, title: C}
+  - {id: d, type: post, title: D}
+  - {id: e, type: webpage, title: E, custom: {group: official}}
+""",
+    )
+    assert problems == []
+    assert [s.group for s in found.values()] == [
+        "publications",
+        "official",
+        "testimony",
+        "social-media",
+        "official",
+    ]
+
+
+def test_dossier_fields_live_under_custom(tmp_path: Path) -> None:
+    found, problems = read(
+        tmp_path,
+        """references:
+  - id: ali
+    type: interview
+    title: Interview
+    URL: https://example.org/secret
+    custom:
+      protection: pseudonym
+      original-name: Али
+      reliability: Single source.
+      internal-notes: Met in person.
+      internal: [URL]
+""",
+    )
+    assert problems == []
+    ali = found["ali"]
+    assert (ali.protection, ali.original_name, ali.reliability, ali.internal_notes) == (
+        "pseudonym",
+        "Али",
+        "Single source.",
+        "Met in person.",
+    )
+    assert "custom" not in ali.csl
+    assert "URL" not in public_csl(ali, internal=False)
+    assert public_csl(ali, internal=True)["URL"] == "https://example.org/secret"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "- {id: a, type: book, title: A}\n",
+            "s.yaml:1:1: error: the sources file needs a top-level 'references:' list (the CSL YAML "
+            "form pandoc reads; a bare list is ignored by pandoc)",
+        ),
+        (
+            "references:\n  - {id: a, type: newspaper, title: A}\n",
+            "s.yaml:2:13: error: 'a': unknown CSL type 'newspaper'; did you mean 'article-newspaper'?",
+        ),
+        (
+            "references:\n  - {id: a, type: book, title: A, tittle: B}\n",
+            "s.yaml:2:35: warning: 'a': 'tittle' is not a CSL field and will be ignored; did you mean "
+            "'title'?",
+        ),
+        (
+            "references:\n  - {id: a, type: book, title: A, issued: 2022}\n",
+            "s.yaml:2:35: error: 'a': 'issued' must be a CSL date such as {date-parts: [[2022, 8, 24]]}",
+        ),
+        (
+            "references:\n  - {id: a, type: book}\n",
+            "s.yaml:2:5: error: 'a': reference has no 'title'",
+        ),
+        (
+            "references:\n  - {id: a, type: book, title: A, custom: {protection: secret}}\n",
+            "s.yaml:2:44: error: 'a': protection must be 'pseudonym' or 'anonymous'",
+        ),
+        (
+            "references:\n  - {id: a, type: book, title: A, custom: {colour: red}}\n",
+            "s.yaml:2:44: error: 'a': unknown custom key 'colour' (use group, original-name, protection, "
+            "reliability, internal-notes, internal)",
+        ),
+    ],
+)
+def test_mistakes(tmp_path: Path, text: str, message: str) -> None:
+    assert read(tmp_path, text)[1] == [message]
+
+
+def test_entries_are_formatted_by_the_csl_style_and_escaped(tmp_path: Path) -> None:
+    style = style_path(Project(tmp_path), "chicago-notes-bibliography-16th-edition")
+    entries = format_entries(
+        [
+            (
+                "a",
+                {
+                    "type": "article-newspaper",
+                    "title": "A <script> title",
+                    "author": [{"family": "Vasilyev", "given": "Pavel"}],
+                    "container-title": "Mediazona",
+                    "issued": {"date-parts": [[2022, 7, 25]]},
+                    "URL": "https://x.org",
+                },
+            ),
+            ("b", {"type": "legislation", "title": "Указ от 28.05.2015", "language": "ru"}),
+        ],
+        style,
+        "en-GB",
+    )
+    assert list(entries) == ["a", "b"]
+    assert entries["a"].startswith("Vasilyev, Pavel. ‘A &lt;script&gt; Title’. <i>Mediazona</i>")
+    assert "25 July 2022" in entries["a"] and "x.org" not in entries["a"]
+    assert entries["b"].startswith("Указ от 28.05.2015")  # no English title case for Russian
+
+
+def test_unknown_style_is_a_user_error(tmp_path: Path) -> None:
+    from dossier.errors import ContentError
+
+    with pytest.raises(ContentError, match="unknown citation style 'chicago-99'"):
+        style_path(Project(tmp_path), "chicago-99")
+
+
+def test_pdf_appendix_gives_the_real_pages_of_each_citation(built: dict[str, Path]) -> None:
+    reader = PdfReader(str(built["pdf"]))
+    dests = {
+        n: reader.get_destination_page_number(d) + 1 for n, d in reader.named_destinations.items()
+    }
+    texts = page_texts(built["pdf"])
+    appendix = " ".join(texts[dests["sources"] - 1 :])
+    for key in ("report-2023", "witness", "followup-2023"):
+        pages = sorted(
+            {
+                p
+                for n, p in dests.items()
+                if n.startswith("cite-") and not re.match(r"cite-ev-", n) and _cites(built, n, key)
+            }
+        )
+        listed = re.search(rf"{'pp?'}\. ([\d, ]+)", _entry(appendix, key))
+        assert listed, key
+        assert [int(x) for x in listed.group(1).split(", ")] == pages
+
+
+def _entry(appendix: str, key: str) -> str:
+    marker = {
+        "report-2023": "Report of the Committee",
+        "witness": "Interview with a witness",
+        "followup-2023": "Revisited",
+    }[key]
+    start = appendix.index(marker)
+    return appendix[start : start + 400]
+
+
+_HTML: dict[str, str] = {}
+
+
+def _cites(built: dict[str, Path], anchor: str, key: str) -> bool:
+    """Whether the citation anchor links to `key` (read from the EPUB of the same edition)."""
+    if not _HTML:
+        book = Epub(built["epub"])
+        for name in book.zip.namelist():
+            if name.endswith(".xhtml"):
+                _HTML[name] = book.zip.read(name).decode()
+    pattern = rf'href="[^"]*#src-{re.escape(key)}" id="{re.escape(anchor)}"'
+    return any(re.search(pattern, html) for html in _HTML.values())
+
+
+def test_epub_appendix_links_back_to_every_citing_place(built: dict[str, Path]) -> None:
+    book = Epub(built["epub"])
+    sources = book.xhtml("text/sources.xhtml")
+    ids = {}
+    for name in book.zip.namelist():
+        if name.endswith(".xhtml"):
+            doc = book.zip.read(name)
+            for found in re.findall(rb' id="([^"]+)"', doc):
+                ids[found.decode()] = name.split("/")[-1]
+    entry = sources.find(".//xhtml:li[@id='src-report-2023']", NS)
+    links = [a.get("href") for a in entry.findall(".//xhtml:p[@class='src-cited']/xhtml:a", NS)]
+    assert links, "no back-links"
+    for href in links:
+        file, _, anchor = href.partition("#")
+        assert ids[anchor] == file, href
+    assert any(h.startswith("chronology.xhtml#ev-") for h in links)
+
+
+def test_protection_notes_are_printed(built: dict[str, Path]) -> None:
+    sources = Epub(built["epub"]).xhtml("text/sources.xhtml")
+    witness = sources.find(".//xhtml:li[@id='src-witness']", NS)
+    note = witness.find(".//xhtml:p[@class='src-protection']", NS)
+    assert note is not None and "does not attempt to identify" in note.text
+
+
+def test_original_language_names_are_shown(built: dict[str, Path]) -> None:
+    assert any("[Образец]" in t for t in page_texts(built["pdf"]))
