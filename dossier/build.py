@@ -11,11 +11,14 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from jinja2.environment import Environment
 
 from . import __version__
+from .archive import attachments
+from .audit import check_leaks, check_pages, check_parity
 from .check import check
 from .config import Config, Edition, load_config
 from .cover import CoverText, render_cover
@@ -86,13 +89,16 @@ def build(
                 log.warning("%s", warning)
             problems.raise_errors()
         assert dossier is not None and sheets is not None
+        # every file the check read: the inputs that stamps and archives are made of
+        inputs = dict(config.project.files_read)
         env = make_environment(config.project)
         for edition, fmts in plan:
-            stamp = edition_stamp(dossier, edition, config.project.files_read, __version__)
+            stamp = edition_stamp(dossier, edition, inputs, __version__)
             book = assemble(dossier, edition, stamp, problems)
             problems.raise_errors()
-            files = _render(book, fmts, sheets, env, steps)
-            with steps(f"Writing the {edition.name} edition"):
+            files = _render(book, fmts, sheets, env, steps, inputs)
+            with steps(f"Checking and writing the {edition.name} edition"):
+                _audit(book, files)
                 for fmt, (data, pages) in files.items():
                     path = folder / output_name(config.name, edition.name, stamp, fmt)
                     write_atomic(path, data)
@@ -124,6 +130,15 @@ def _plan(
     return plan
 
 
+def _audit(book: Book, files: dict[str, tuple[bytes, int | None]]) -> None:
+    """Refuse outputs that break the edition's promises (see `audit`)."""
+    outputs = {fmt: data for fmt, (data, _) in files.items()}
+    if "pdf" in files:
+        check_pages(book, files["pdf"][1] or 0)
+    check_leaks(book, outputs)
+    check_parity(book, outputs)
+
+
 def _assets(book: Book) -> Assets:
     timeline = None
     if book.has("timeline") and book.events and book.edition.layout == "book":
@@ -137,15 +152,28 @@ def _assets(book: Book) -> Assets:
 
 
 def _render(
-    book: Book, fmts: list[str], sheets: Stylesheets, env: Environment, steps: Steps
+    book: Book,
+    fmts: list[str],
+    sheets: Stylesheets,
+    env: Environment,
+    steps: Steps,
+    inputs: dict[str, str],
 ) -> dict[str, tuple[bytes, int | None]]:
     """Render one edition in each format; returns format -> (bytes, page count)."""
     assets = _assets(book)
     files: dict[str, tuple[bytes, int | None]] = {}
     if "pdf" in fmts:
         with steps(f"Rendering the {book.edition.name} PDF"):
+            attach = (
+                partial(attachments, book, sheets, inputs) if book.edition.attach_sources else None
+            )
             result = write_pdf(
-                book, env, assets, __version__, max_pages=book.config.limits.max_pages
+                book,
+                env,
+                assets,
+                __version__,
+                attachments=attach,
+                max_pages=book.config.limits.max_pages,
             )
             for message in result.warnings:
                 log.warning("WeasyPrint: %s", message)

@@ -21,6 +21,7 @@ from .errors import ContentError, Location, Problems
 from .project import Project
 from .reader import RESERVED_IDS, read_dossier
 from .styles import Stylesheets, read_stylesheets
+from .theme import TEMPLATE_DIR
 
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 _BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file):", re.I)
@@ -57,11 +58,26 @@ def check(
     project = config.project
     dossier = read_dossier(config, problems, project)
     sheets = read_stylesheets(project, config.styles, problems)
+    _read_templates(project, problems)
     check_dossier(dossier, project, problems)
     if not problems.errors:
         for edition in config.editions.values():
             assemble(dossier, edition, "", problems)
     return problems, dossier, sheets
+
+
+def _read_templates(project: Project, problems: Problems) -> None:
+    """Project templates are inputs too: read them now, so the input set does not depend on
+    which templates a particular edition happens to render."""
+    folder = project.root / TEMPLATE_DIR
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+        rel = path.relative_to(project.root).as_posix()
+        try:
+            project.read_bytes(project.resolve(rel))
+        except ContentError as exc:
+            problems.extend(exc.problems)
 
 
 def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> None:

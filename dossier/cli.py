@@ -155,3 +155,52 @@ def check_command(project_dir: str, output_format: str, strict: bool) -> None:
         click.echo(f"{errors} error(s), {len(found) - errors} warning(s)", err=True)
     failed = any(p.severity == "error" or strict for p in found)
     sys.exit(EXIT_USER_ERROR if failed else 0)
+
+
+@main.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Also rebuild the edition from the attached sources and compare the bytes.",
+)
+def verify_command(file: str, rebuild: bool) -> None:
+    """Check an archived PDF (an edition with attach_sources) against itself.
+
+    Reads the attached manifest.json, checks the SHA-256 of every attached source file, and
+    with --rebuild builds the edition again from those files (with the recorded
+    SOURCE_DATE_EPOCH) and compares the bytes. Exit code 1 if anything does not match or the
+    file is damaged.
+
+    \b
+    Examples:
+      dossier verify build/deserters-kbr-archive-a79a7eeece.pdf
+      dossier verify --rebuild archived.pdf
+    """
+    from pathlib import Path
+
+    from .archive import verify
+
+    with user_errors():
+        result = verify(Path(file), rebuild)
+    manifest = result.manifest
+    click.echo(
+        f"{file}: {manifest.get('dossier')} {manifest.get('edition')} edition, "
+        f"stamp {manifest.get('stamp')}, built {manifest.get('build_time')}"
+    )
+    click.echo(
+        f"  {len(result.matched)} of {len(manifest['files'])} source files match manifest.json"
+    )
+    for label, names in (
+        ("ALTERED", result.altered),
+        ("MISSING", result.missing),
+        ("NOT IN MANIFEST", result.unexpected),
+    ):
+        for name in names:
+            click.echo(f"  {label}: {name}")
+    if result.rebuilt is not None:
+        click.echo(f"  {'OK' if result.rebuilt else 'DIFFERENT'}: {result.rebuild_note}")
+    elif rebuild:
+        click.echo("  not rebuilt: the attached sources do not match their manifest")
+    click.echo("verified" if result.ok else "NOT verified: the file was altered or is incomplete")
+    sys.exit(0 if result.ok else EXIT_USER_ERROR)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import math
 from collections.abc import Iterator
 from typing import Any
 
 from markdown_it.token import Token
 
 from . import markup
+from .chronology import parse_date
 from .config import CHRONOLOGY_MARK, GENERATED_PARTS, SOURCES_MARK, Edition
 from .document import Book, Chapter, Dossier, Event, Occurrence, Section, Source
 from .errors import Location, Problems
@@ -46,7 +48,16 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
     by_path = {s.path: s for s in dossier.sections}
     for entry in dossier.config.reading_order():
         if entry == CHRONOLOGY_MARK:
-            events = [_event_view(e, public) for e in dossier.events if not (public and e.internal)]
+            start = (
+                parse_date(edition.chronology_from).earliest
+                if edition.chronology_from
+                else -math.inf
+            )
+            events = [
+                _event_view(e, public)
+                for e in dossier.events
+                if not (public and e.internal) and e.latest >= start
+            ]
             if book.has("chronology") and events:
                 book.events = events
                 book.chapters.append(
@@ -82,6 +93,13 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
             )
     if public:
         book.internal_texts = internal_texts(dossier)
+        if edition.attach_sources and book.internal_texts:
+            problems.error(
+                f"edition '{edition.name}' is public but would attach the project's "
+                "source files, which contain internal material: make the edition "
+                'internal (audience = "internal") or drop attach_sources',
+                Location("dossier.toml"),
+            )
     return book
 
 

@@ -147,6 +147,7 @@ def write_epub(
         eb.add_metadata("DC", "subject", keyword)
     eb.add_metadata("OPF", "schema:version", book.stamp, {"property": "schema:version"})
     if book.internal:
+        eb.add_metadata("DC", "rights", "INTERNAL — not for distribution")
         eb.add_metadata(
             "OPF",
             "dcterms:accessRights",

@@ -9,15 +9,18 @@ the document is laid out again with the real numbers, until they agree (usually 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2.environment import Environment
 from markupsafe import Markup
 
+from .archive import dedupe_associated_files
 from .document import Book
 from .errors import ContentError, OutputError
-from .sandbox import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN, make_fetcher
+from .sandbox import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN, make_fetcher, project_url
 from .views import Assets, PageMap, View, template_context
 
 MAX_PASSES = 4
@@ -45,10 +48,11 @@ def render_html(book: Book, env: Environment, assets: Assets, version: str, page
             accent=book.config.accent_colour,
             bleed=book.edition.bleed not in ("0mm", "0pt"),
             stamp_text=context["stamp_text"],
+            output_profile=project_url(book.edition.output_profile),
         )
     )
     context["theme_origin"] = THEME_ORIGIN
-    context["stylesheets"] = [PROJECT_ORIGIN + path for path in book.config.styles]
+    context["stylesheets"] = [project_url(path) for path in book.config.styles]
     return env.get_template("pdf/book.html").render(context)
 
 
@@ -59,6 +63,73 @@ def anchor_pages(document: Any) -> dict[str, int]:
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
     return pages
+
+
+INTERNAL_MARK = "INTERNAL — not for distribution"
+XMP_RIGHTS = "http://ns.adobe.com/xap/1.0/rights/"
+
+
+def pdf_options(book: Book) -> dict[str, Any]:
+    """WeasyPrint options for the edition's PDF standard (a stable /ID for every PDF)."""
+    options: dict[str, Any] = {"pdf_identifier": True}
+    if book.edition.pdf_standard:
+        options["pdf_variant"] = book.edition.pdf_standard
+    return options
+
+
+def _stamp_metadata(document: Any, book: Book) -> None:
+    """Give the document's XMP the edition stamp, a stable document id and, for internal
+    editions, a rights notice; WeasyPrint's own PDF/X ids are random (uuid4)."""
+    from xml.etree.ElementTree import SubElement, fromstring, register_namespace, tostring
+
+    from weasyprint.pdf.metadata import NS, DocumentMetadata
+
+    register_namespace("xmpRights", XMP_RIGHTS)
+    rdf_ns, mm = NS["rdf"], NS["xmpMM"]
+    document_id = f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, book.config.identifier)}"
+    instance_id = f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{book.config.identifier}#{book.stamp}')}"
+
+    class DossierMetadata(DocumentMetadata):
+        def generate_rdf_metadata(self, variant: str, version: Any, conformance: Any) -> bytes:
+            rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
+            for element in rdf.iter(f"{{{mm}}}DocumentID"):
+                element.text = document_id
+            versions = list(rdf.iter(f"{{{mm}}}VersionID"))
+            for element in versions:
+                element.text = book.stamp
+            mine = SubElement(rdf, f"{{{rdf_ns}}}Description", {f"{{{rdf_ns}}}about": ""})
+            if not any(True for _ in rdf.iter(f"{{{mm}}}DocumentID")):
+                SubElement(mine, f"{{{mm}}}DocumentID").text = document_id
+            SubElement(mine, f"{{{mm}}}InstanceID").text = instance_id
+            if not versions:
+                SubElement(mine, f"{{{mm}}}VersionID").text = book.stamp
+            SubElement(mine, f"{{{NS['dc']}}}identifier").text = book.config.identifier
+            if book.internal:
+                SubElement(mine, f"{{{XMP_RIGHTS}}}Marked").text = "True"
+                terms = SubElement(
+                    SubElement(mine, f"{{{XMP_RIGHTS}}}UsageTerms"), f"{{{rdf_ns}}}Alt"
+                )
+                item = SubElement(terms, f"{{{rdf_ns}}}li", {"xml:lang": "x-default"})
+                item.text = INTERNAL_MARK
+            return bytes(tostring(rdf, encoding="utf-8"))
+
+    document.metadata.__class__ = DossierMetadata
+
+
+def _plain_xmp(document: Any, pdf: Any) -> None:
+    """WeasyPrint writes XMP only for PDF/A, /UA and /X; other editions get it here."""
+    document.metadata.include_in_pdf(pdf, "", None, None, compress=True)
+
+
+def _chain(finishers: list[Callable[[Any, Any], None]]) -> Callable[[Any, Any], None] | None:
+    if not finishers:
+        return None
+
+    def finish(document: Any, pdf: Any) -> None:
+        for finisher in finishers:
+            finisher(document, pdf)
+
+    return finish
 
 
 class _Capture(logging.Handler):
@@ -78,7 +149,7 @@ def write_pdf(
     assets: Assets,
     version: str,
     hints: dict[str, int] | None = None,
-    options: dict[str, Any] | None = None,
+    attachments: Callable[[], list[Any]] | None = None,
     max_pages: int = 0,
 ) -> PdfOutput:
     """Lay out and write the edition; returns the PDF bytes and where every anchor landed."""
@@ -86,7 +157,7 @@ def write_pdf(
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    options = dict(options or {})
+    options = pdf_options(book)
     generated = {TIMELINE: assets.timeline_svg} if assets.timeline_svg else {}
     fetcher = make_fetcher(book.config.project, generated)
     capture = _Capture()
@@ -109,7 +180,15 @@ def write_pdf(
                 break
             log.debug("page numbers moved; laying out again (pass %d)", passes + 1)
             pages = PageMap(actual)
-        data = document.write_pdf(**options)
+        _stamp_metadata(document, book)
+        finishers: list[Callable[[Any, Any], None]] = []
+        if not book.edition.pdf_standard:
+            finishers.append(_plain_xmp)
+        extra = {}
+        if attachments:
+            extra["attachments"] = attachments()
+            finishers.append(dedupe_associated_files)
+        data = document.write_pdf(finisher=_chain(finishers), **options, **extra)
     except FatalURLFetchingError as exc:
         raise ContentError(f"the PDF needs a file outside the project: {exc}") from None
     finally:

@@ -10,7 +10,7 @@ checkout path (WeasyPrint names images after their URL).
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .errors import ContentError
 from .project import THEME_DIR, Project
@@ -33,7 +33,21 @@ MEDIA_TYPES = {
     ".woff2": "font/woff2",
     ".icc": "application/vnd.iccprofile",
     ".icm": "application/vnd.iccprofile",
+    ".md": "text/markdown",
+    ".toml": "application/toml",
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".json": "application/json",
+    ".txt": "text/plain",
+    ".html": "text/html",
+    ".xhtml": "application/xhtml+xml",
+    ".csl": "application/xml",
 }
+
+
+def project_url(path: str) -> str:
+    """The renderer's URL for a project file ('' for no file)."""
+    return f"{PROJECT_ORIGIN}{quote(path)}" if path else ""
 
 
 def media_type(name: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import quote
 
 from markdown_it.token import Token
 from markupsafe import Markup, escape
@@ -17,7 +18,7 @@ from markupsafe import Markup, escape
 from . import markup
 from .chronology import MONTHS
 from .document import Book, Chapter, Event, Heading, Occurrence, Source
-from .sandbox import PROJECT_ORIGIN
+from .sandbox import project_url
 from .sources import GROUP_TITLES, GROUPS, PROTECTION_NOTES
 
 Format = Literal["pdf", "epub"]
@@ -81,7 +82,7 @@ class View:
 
     def resource(self, rel: str) -> str:
         """URL of a project file: the sandbox origin in the PDF, the packed copy in the EPUB."""
-        return f"{PROJECT_ORIGIN}{rel}" if self.format == "pdf" else f"../project/{rel}"
+        return project_url(rel) if self.format == "pdf" else f"../project/{quote(rel)}"
 
     # -- citations and notes -------------------------------------------------------------------
     def citation(self, token: Token) -> str:

@@ -44,3 +44,24 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("bundled")
     outputs = build(REPO, output_dir=out)
     return {f"{o.edition}.{o.format}": o.path for o in outputs}
+
+
+def editions_project(target: Path) -> Path:
+    """The minimal sample with the four kinds of edition (tests/projects/editions.toml)."""
+    root = copy_project("minimal", target)
+    manifest = root / "dossier.toml"
+    manifest.write_text(manifest.read_text() + (PROJECTS / "editions.toml").read_text())
+    context = root / "sections" / "03-context.md"  # long enough to reach a verso page
+    filler = "The committee's papers were filed, indexed and read again by the editors. " * 12
+    context.write_text(context.read_text() + "\n" + "\n\n".join([filler] * 8) + "\n")
+    (root / "styles" / "print").mkdir()
+    shutil.copy(REPO / "styles" / "print" / "coated-fogra39.icc", root / "styles" / "print")
+    return root
+
+
+@pytest.fixture(scope="session")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The four editions of the sample, built once: {'briefing.pdf': path, ..., 'root': …}."""
+    root = editions_project(tmp_path_factory.mktemp("editions") / "sample")
+    outputs = build(root)
+    return {"root": root, **{f"{o.edition}.{o.format}": o.path for o in outputs}}

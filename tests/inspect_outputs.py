@@ -130,3 +130,44 @@ def epubcheck(path: Path) -> dict:
     report = json.loads(result.stdout)
     report["exit_code"] = result.returncode
     return report
+
+
+def text_positions(pdf: Path, page: int) -> list[tuple[float, float, str]]:
+    """(x, y, text) of every text run on a 1-based page, in PDF points."""
+    reader = PdfReader(str(pdf))
+    runs: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append((x, y, text))
+
+    reader.pages[page - 1].extract_text(visitor_text=visit)
+    return runs
+
+
+def named_pages(pdf: Path) -> dict[str, int]:
+    """Named destination -> 1-based page."""
+    reader = PdfReader(str(pdf))
+    return {
+        n: reader.get_destination_page_number(d) + 1 for n, d in reader.named_destinations.items()
+    }
+
+
+def drawing_operators(page: object) -> set[str]:
+    """Operators a page really draws with, following form XObjects (WeasyPrint wraps pages)."""
+    import pikepdf
+
+    found: set[str] = set()
+
+    def walk(stream: object, resources: object) -> None:
+        for operands, operator in pikepdf.parse_content_stream(stream):
+            found.add(str(operator))
+            if str(operator) == "Do":
+                xobject = resources.XObject[operands[0]]  # type: ignore[attr-defined]
+                if xobject.Subtype == "/Form":
+                    walk(xobject, xobject.get("/Resources", resources))
+
+    walk(page, page.Resources)  # type: ignore[attr-defined]
+    return found - {"Do"}

@@ -1,0 +1,190 @@
+"""Audit finished outputs before they are written: a public edition contains no internal
+text anywhere (page text, notes, bookmarks, metadata, attachments, every file of the EPUB),
+the PDF and EPUB of an edition carry the same content, and the page budget holds.
+
+A failed audit raises `OutputError`; the build then writes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from typing import Any
+
+from lxml import etree
+
+from . import markup
+from .document import Book
+from .errors import OutputError
+
+#: Internal strings shorter than this (letters and digits) are not searched: they would
+#: match ordinary words. Names and phrases of two words or more are long enough.
+MIN_NEEDLE = 6
+
+
+def _norm(text: str) -> str:
+    """Letters and digits only, case-folded: survives line breaks, hyphenation, markup."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
+
+
+def needles(book: Book) -> dict[str, str]:
+    """normalised needle -> the internal text it comes from, minus anything the public
+    edition legitimately contains anyway."""
+    public = _norm(" ".join(public_texts(book)))
+    found: dict[str, str] = {}
+    for text in book.internal_texts:
+        for piece in [text, *_sentences(text)]:
+            key = _norm(piece)
+            if len(key) >= MIN_NEEDLE and key not in public:
+                found.setdefault(key, piece)
+    return found
+
+
+def public_texts(book: Book) -> Iterable[str]:
+    """The text a public edition is built from (model side)."""
+    config = book.config
+    yield from (config.title, config.subtitle, config.description, " ".join(config.keywords))
+    for chapter in [*book.chapters, *([book.colophon] if book.colophon else [])]:
+        yield chapter.title
+        for tokens in [chapter.tokens, *chapter.notes.values()]:
+            yield from (markup.plain_text(t.children or []) for t in tokens if t.children)
+    for event in book.events:
+        yield from (event.event, event.place, event.note, event.label)
+    for source in book.sources:
+        yield from (str(v) for v in source.csl.values())
+        yield from (source.original_name, source.reliability)
+
+
+def pdf_corpus(data: bytes) -> str:
+    """Everything a reader or a tool can get out of a PDF as text."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    parts = [page.extract_text() or "" for page in reader.pages]
+    parts += [str(v) for v in (reader.metadata or {}).values()]
+    root: Any = reader.trailer["/Root"]
+    metadata = root.get("/Metadata")
+    if metadata is not None:
+        parts.append(metadata.get_object().get_data().decode("utf-8", "replace"))
+
+    def outline(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                outline(item)
+            else:
+                parts.append(str(item.title))
+
+    outline(reader.outline)
+    for page in reader.pages:
+        annotations: Any = page.get("/Annots", []) or []
+        for annotation in annotations:
+            action: Any = annotation.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                parts.append(str(action["/URI"]))
+    for name, contents in reader.attachments.items():
+        parts.append(name)
+        parts += [c.decode("utf-8", "replace") for c in contents]
+    return "\n".join(parts)
+
+
+def epub_corpus(data: bytes) -> str:
+    """The text of every file in an EPUB (markup removed, attribute values kept)."""
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            parts.append(name)
+            raw = archive.read(name)
+            try:
+                root = etree.fromstring(raw, etree.XMLParser(resolve_entities=False))
+            except etree.XMLSyntaxError:
+                parts.append(raw.decode("utf-8", "replace"))
+                continue
+            for element in root.iter():
+                parts += [str(v) for v in element.attrib.values()]
+                parts += [element.text or "", element.tail or ""]
+    return html.unescape("\n".join(parts))
+
+
+def check_leaks(book: Book, outputs: dict[str, bytes]) -> None:
+    """Fail if a public edition's files contain any internal text."""
+    if book.internal:
+        return
+    search = needles(book)
+    if not search:
+        return
+    for fmt, data in outputs.items():
+        corpus = _norm(pdf_corpus(data) if fmt == "pdf" else epub_corpus(data))
+        leaked = [text for key, text in search.items() if key in corpus]
+        if leaked:
+            sample = leaked[0] if len(leaked[0]) <= 60 else leaked[0][:57] + "…"
+            raise OutputError(
+                f"the public {book.edition.name} {fmt.upper()} would contain internal text "
+                f"(“{sample}”{f' and {len(leaked) - 1} more' if len(leaked) > 1 else ''}); "
+                "nothing was written: report this as a bug in dossier"
+            )
+
+
+def expected_ids(book: Book) -> dict[str, set[str]]:
+    """The anchors both outputs of an edition must have, by kind."""
+    return {
+        "chapters": {c.id for c in book.chapters},
+        "notes": {f"fn-{n}" for n in book.note_numbers.values()},
+        "citations": {o.id for o in book.occurrences},
+        "chronology rows": {e.id for e in book.events},
+        "sources": {f"src-{s.key}" for s in book.sources},
+    }
+
+
+def pdf_ids(data: bytes) -> set[str]:
+    from pypdf import PdfReader
+
+    return set(PdfReader(io.BytesIO(data)).named_destinations)
+
+
+def epub_ids(data: bytes) -> set[str]:
+    found: set[str] = set()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xhtml"):
+                found |= set(re.findall(r'\sid="([^"]+)"', archive.read(name).decode()))
+    return found
+
+
+def check_parity(book: Book, outputs: dict[str, bytes]) -> None:
+    """Fail unless the PDF and the EPUB both carry every chapter, note, citation, chronology
+    row and source of the edition."""
+    if not {"pdf", "epub"} <= set(outputs):
+        return
+    present = {"PDF": pdf_ids(outputs["pdf"]), "EPUB": epub_ids(outputs["epub"])}
+    problems = []
+    for kind, ids in expected_ids(book).items():
+        for fmt, found in present.items():
+            missing = sorted(ids - found)
+            if missing:
+                problems.append(
+                    f"the {fmt} lacks {len(missing)} of {len(ids)} {kind} "
+                    f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''})"
+                )
+    if problems:
+        raise OutputError(
+            f"the PDF and EPUB of edition '{book.edition.name}' differ: "
+            + "; ".join(problems)
+            + "; nothing was written"
+        )
+
+
+def check_pages(book: Book, pages: int) -> None:
+    limit = book.edition.max_pages
+    if limit and pages > limit:
+        raise OutputError(
+            f"the {book.edition.name} PDF has {pages} pages; the edition allows {limit} "
+            f"(max_pages in [editions.{book.edition.name}]): shorten its parts or raise the limit"
+        )
