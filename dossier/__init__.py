@@ -3,12 +3,7 @@ PDF and an accessible EPUB 3 out."""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("dossier")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
+__version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it)
 
 from .build import Output, build
 from .errors import DossierError

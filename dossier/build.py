@@ -1,52 +1,50 @@
 """`build()`: the whole pipeline, and the only function that knows the order of the stages.
 
-load config -> read content -> check -> assemble editions -> write PDF / EPUB
--> verify outputs -> write files atomically
+    load config -> (unchanged since last build? done) -> read and check content
+    -> assemble editions -> render PDFs and EPUBs in worker processes
+    -> audit outputs -> write files atomically -> remember what was read and written
+
+Heavy modules (WeasyPrint, EbookLib, markdown-it, citeproc) are imported only when there
+is something to do, so that a build with nothing to do takes a few hundredths of a second.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-
-from jinja2.environment import Environment
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .archive import attachments
-from .audit import check_leaks, check_pages, check_parity
-from .check import check
+from .cache import Cache, request_key, sha256_file
 from .config import Config, Edition, load_config
-from .cover import CoverText, render_cover
-from .document import Book
-from .edition import assemble, edition_stamp
-from .epub import write_epub
 from .errors import ConfigError
 from .outputs import output_lock, output_name, superseded, write_atomic
-from .pdf import write_pdf
-from .sources import format_sources
-from .styles import Stylesheets
-from .theme import make_environment
-from .timeline import CAPTION, render_timeline
-from .views import Assets, credit, long_date
+
+if TYPE_CHECKING:
+    from jinja2.environment import Environment
+
+    from .document import Book
+    from .styles import Stylesheets
+    from .views import Assets
 
 log = logging.getLogger("dossier")
-FORMATS = ("pdf", "epub")
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file written by a build."""
+    """One file written (or found up to date) by a build."""
 
     path: Path
     edition: str
     format: str
     size: int
     pages: int | None = None
+    reused: bool = False
 
 
 class Steps:
@@ -55,7 +53,6 @@ class Steps:
     def __init__(self, total: int) -> None:
         self.total = total
         self.done = 0
-        self.timings: list[tuple[str, float]] = []
 
     @contextmanager
     def __call__(self, title: str) -> Iterator[None]:
@@ -63,9 +60,7 @@ class Steps:
         log.info("[%d/%d] %s …", self.done, self.total, title)
         start = time.perf_counter()
         yield
-        elapsed = time.perf_counter() - start
-        self.timings.append((title, elapsed))
-        log.info("[%d/%d] %s: %.2f s", self.done, self.total, title, elapsed)
+        log.info("[%d/%d] %s: %.2f s", self.done, self.total, title, time.perf_counter() - start)
 
 
 def build(
@@ -76,35 +71,32 @@ def build(
     force: bool = False,
 ) -> list[Output]:
     """Build the chosen editions (default: the manifest's default set) into `output_dir`
-    (default: `build/` in the project). Raises `DossierError` for mistakes in the project."""
+    (default: `build/` in the project). `force` renders everything again instead of reusing
+    outputs whose inputs did not change. Raises `DossierError` for mistakes in the project."""
     config = load_config(project_dir)
     plan = _plan(config, editions, formats)
-    steps = Steps(1 + sum(len(f) + 1 for _, f in plan))
     folder = Path(output_dir) if output_dir else config.root / "build"
-    outputs: list[Output] = []
+    request = request_key(config, plan, __version__)
     with output_lock(folder):
+        cache = Cache(folder)
+        if not force:
+            unchanged = cache.unchanged(request, config.root)
+            if unchanged is not None:
+                log.info(
+                    "Nothing changed since the last build: %d file(s) up to date "
+                    "(--force renders them again)",
+                    len(unchanged),
+                )
+                return [_output(folder, o, reused=True) for o in unchanged]
+        steps = Steps(3)
         with steps("Reading and checking the project"):
-            problems, dossier, sheets = check(config=config)
-            for warning in problems.warnings:
-                log.warning("%s", warning)
-            problems.raise_errors()
-        assert dossier is not None and sheets is not None
-        # every file the check read: the inputs that stamps and archives are made of
-        inputs = dict(config.project.files_read)
-        env = make_environment(config.project)
-        for edition, fmts in plan:
-            stamp = edition_stamp(dossier, edition, inputs, __version__)
-            book = assemble(dossier, edition, stamp, problems)
-            problems.raise_errors()
-            files = _render(book, fmts, sheets, env, steps, inputs)
-            with steps(f"Checking and writing the {edition.name} edition"):
-                _audit(book, files)
-                for fmt, (data, pages) in files.items():
-                    path = folder / output_name(config.name, edition.name, stamp, fmt)
-                    write_atomic(path, data)
-                    for old in superseded(folder, config.name, edition.name, fmt, path):
-                        old.unlink()
-                    outputs.append(Output(path, edition.name, fmt, len(data), pages))
+            books, sheets, inputs = _read(config, plan)
+        env = _environment(config)
+        with steps(f"Rendering {sum(len(f) for _, f in plan)} file(s)"):
+            files = _render(books, sheets, env, inputs, cache, config, force)
+        with steps("Checking and writing the outputs"):
+            outputs = _write(books, files, folder, config)
+        cache.remember(request, config.root, inputs, [_record(folder, o) for o in outputs])
     return outputs
 
 
@@ -130,16 +122,124 @@ def _plan(
     return plan
 
 
-def _audit(book: Book, files: dict[str, tuple[bytes, int | None]]) -> None:
-    """Refuse outputs that break the edition's promises (see `audit`)."""
-    outputs = {fmt: data for fmt, (data, _) in files.items()}
-    if "pdf" in files:
-        check_pages(book, files["pdf"][1] or 0)
-    check_leaks(book, outputs)
-    check_parity(book, outputs)
+def _read(
+    config: Config, plan: list[tuple[Edition, list[str]]]
+) -> tuple[list[tuple[Book, list[str]]], Stylesheets, dict[str, str]]:
+    """Check the project and assemble each edition (with its stamp)."""
+    from .check import check
+    from .edition import assemble, edition_stamp
+
+    problems, dossier, sheets = check(config=config)
+    for warning in problems.warnings:
+        log.warning("%s", warning)
+    problems.raise_errors()
+    assert dossier is not None and sheets is not None
+    # every file the check read: the inputs that stamps and archives are made of
+    inputs = dict(config.project.files_read)
+    books = []
+    for edition, fmts in plan:
+        stamp = edition_stamp(dossier, edition, inputs, __version__)
+        books.append((assemble(dossier, edition, stamp, problems), fmts))
+    problems.raise_errors()
+    return books, sheets, inputs
+
+
+def _environment(config: Config) -> Environment:
+    from .theme import make_environment
+
+    return make_environment(config.project)
+
+
+def _render(
+    books: list[tuple[Book, list[str]]],
+    sheets: Stylesheets,
+    env: Environment,
+    inputs: dict[str, str],
+    cache: Cache,
+    config: Config,
+    force: bool,
+) -> dict[tuple[str, str], tuple[bytes | None, int | None]]:
+    """Every output as bytes, rendered in worker processes (None: an intact earlier file with
+    the same name, hence the same inputs, is reused)."""
+    from .workers import Job, Limits, run_jobs
+
+    jobs = []
+    run: Callable[[], tuple[bytes, int | None, dict[str, int] | None]]
+    reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
+    for book, fmts in books:
+        assets = _assets(book)
+        for fmt in fmts:
+            name = output_name(config.name, book.edition.name, book.stamp, fmt)
+            earlier = None if force else cache.output(name)
+            if earlier is not None:
+                reused[(book.edition.name, fmt)] = (None, earlier.get("pages"))
+                continue
+            if fmt == "pdf":
+                attach = (
+                    partial(_attachments, book, sheets, inputs)
+                    if book.edition.attach_sources
+                    else None
+                )
+                run = partial(_pdf, book, env, assets, cache.hints(book.edition.name), attach)
+            else:
+                run = partial(_epub, book, env, sheets, assets)
+            jobs.append(Job(f"{book.edition.name} {fmt.upper()}", run))
+    limits = config.limits
+    results = run_jobs(jobs, Limits(limits.render_timeout, limits.render_memory_mb))
+    files = dict(reused)
+    for job in jobs:
+        edition, fmt = job.name.rsplit(" ", 1)
+        data, pages, anchors = results[job.name]
+        if anchors:
+            cache.save_hints(edition, anchors)
+        files[(edition, fmt.lower())] = (data, pages)
+    return files
+
+
+def _pdf(
+    book: Book, env: Environment, assets: Assets, hints: dict[str, int], attach: Any
+) -> tuple[bytes, int, dict[str, int]]:
+    """In a worker: the edition's PDF, its page count and where every anchor landed."""
+    from .pdf import write_pdf
+
+    result = write_pdf(
+        book,
+        env,
+        assets,
+        __version__,
+        hints=hints,
+        attachments=attach,
+        max_pages=book.config.limits.max_pages,
+    )
+    for message in result.warnings:
+        log.warning("WeasyPrint: %s", message)
+    log.debug(
+        "%s PDF: %d pages in %d layout pass(es)", book.edition.name, result.pages, result.passes
+    )
+    return result.data, result.pages, result.anchors
+
+
+def _epub(
+    book: Book, env: Environment, sheets: Stylesheets, assets: Assets
+) -> tuple[bytes, None, None]:
+    """In a worker: the edition's EPUB."""
+    from .epub import write_epub
+
+    return write_epub(book, env, sheets, assets, _cover(book, sheets), __version__), None, None
+
+
+def _attachments(book: Book, sheets: Stylesheets, inputs: dict[str, str]) -> list[Any]:
+    from .archive import attachments
+
+    return attachments(book, sheets, inputs)
 
 
 def _assets(book: Book) -> Assets:
+    """What both writers of an edition share: formatted sources and the timeline figure."""
+    from .sources import format_sources
+    from .timeline import CAPTION, render_timeline
+    from .views import Assets
+
     timeline = None
     if book.has("timeline") and book.events and book.edition.layout == "book":
         timeline = render_timeline(book.events)
@@ -151,47 +251,65 @@ def _assets(book: Book) -> Assets:
     )
 
 
-def _render(
-    book: Book,
-    fmts: list[str],
-    sheets: Stylesheets,
-    env: Environment,
-    steps: Steps,
-    inputs: dict[str, str],
-) -> dict[str, tuple[bytes, int | None]]:
-    """Render one edition in each format; returns format -> (bytes, page count)."""
-    assets = _assets(book)
-    files: dict[str, tuple[bytes, int | None]] = {}
-    if "pdf" in fmts:
-        with steps(f"Rendering the {book.edition.name} PDF"):
-            attach = (
-                partial(attachments, book, sheets, inputs) if book.edition.attach_sources else None
-            )
-            result = write_pdf(
-                book,
-                env,
-                assets,
-                __version__,
-                attachments=attach,
-                max_pages=book.config.limits.max_pages,
-            )
-            for message in result.warnings:
-                log.warning("WeasyPrint: %s", message)
-            files["pdf"] = (result.data, result.pages)
-    if "epub" in fmts:
-        with steps(f"Writing the {book.edition.name} EPUB"):
-            cover = _cover(book, sheets)
-            files["epub"] = (write_epub(book, env, sheets, assets, cover, __version__), None)
-    return files
+def _write(
+    books: list[tuple[Book, list[str]]],
+    files: dict[tuple[str, str], tuple[bytes | None, int | None]],
+    folder: Path,
+    config: Config,
+) -> list[Output]:
+    """Audit each edition's new files, then write them atomically; drop superseded ones."""
+    from .audit import check_leaks, check_pages, check_parity
+
+    outputs = []
+    for book, fmts in books:
+        edition = book.edition.name
+        fresh = {fmt: data for fmt in fmts if (data := files[(edition, fmt)][0]) is not None}
+        if "pdf" in fresh:
+            check_pages(book, files[(edition, "pdf")][1] or 0)
+        check_leaks(book, fresh)
+        check_parity(book, fresh)
+        for fmt in fmts:
+            data, pages = files[(edition, fmt)]
+            path = folder / output_name(config.name, edition, book.stamp, fmt)
+            if data is not None:
+                write_atomic(path, data)
+            for old in superseded(folder, config.name, edition, fmt, path):
+                old.unlink()
+            outputs.append(Output(path, edition, fmt, path.stat().st_size, pages, data is None))
+    return outputs
+
+
+def _record(folder: Path, output: Output) -> dict[str, Any]:
+    return {
+        "file": output.path.name,
+        "edition": output.edition,
+        "format": output.format,
+        "size": output.size,
+        "pages": output.pages,
+        "sha256": sha256_file(output.path),
+    }
+
+
+def _output(folder: Path, record: dict[str, Any], reused: bool) -> Output:
+    return Output(
+        folder / record["file"],
+        record["edition"],
+        record["format"],
+        record["size"],
+        record.get("pages"),
+        reused,
+    )
 
 
 def _cover(book: Book, sheets: Stylesheets) -> bytes:
+    from .cover import CoverText, render_cover
+    from .views import credit, long_date
+
     config = book.config
     project = config.project
     bold = sheets.font("Dossier Sans", 700)
     regular = sheets.font("Dossier Sans", 400)
-    based_on = config.based_on
-    source = book.dossier.sources.get(based_on)
+    source = book.dossier.sources.get(config.based_on)
     text = CoverText(
         kicker=book.edition.label or "Dossier",
         title=config.title,

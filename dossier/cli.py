@@ -81,7 +81,11 @@ def main() -> None:
     type=click.Path(file_okay=False),
     help="Output folder. Default: build/ in the project.",
 )
-@click.option("--force", is_flag=True, help="Ignore every cache and render everything again.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Render everything again instead of reusing outputs whose inputs did not change.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the timing of every stage.")
 def build_command(
@@ -112,7 +116,8 @@ def build_command(
     if not quiet:
         for output in outputs:
             pages = f", {output.pages} pages" if output.pages else ""
-            click.echo(f"{output.path}  ({_size(output.size)}{pages})")
+            reused = ", unchanged" if output.reused else ""
+            click.echo(f"{output.path}  ({_size(output.size)}{pages}{reused})")
 
 
 @main.command("check")

@@ -60,18 +60,6 @@ def _page_size(value: str) -> str:
     return f"must be one of {', '.join(PAGE_SIZES)} or 'WIDTH HEIGHT' such as '170mm 240mm'"
 
 
-def _edtf_or_empty(value: str) -> str:
-    if not value:
-        return ""
-    from .chronology import parse_date
-
-    try:
-        parse_date(value)
-    except ValueError as exc:
-        return f"must be an EDTF date such as '2015' ({exc})"
-    return ""
-
-
 def _length(value: str) -> str:
     return "" if re.fullmatch(r"\d+(\.\d+)?(mm|pt)", value) else "must be a length such as '3mm'"
 
@@ -144,9 +132,7 @@ class Edition:
     output_profile: str = setting("ICC output profile (project path) for PDF/X.", "", path=True)
     max_pages: int = setting("Fail the build if the PDF has more pages (0 = no limit).", 0)
     chronology_from: str = setting(
-        "Leave out chronology rows that end before this EDTF date (e.g. '2015').",
-        "",
-        _edtf_or_empty,
+        "Leave out chronology rows that end before this EDTF date (e.g. '2015').", ""
     )
 
 

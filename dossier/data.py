@@ -13,14 +13,10 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from .errors import ContentError, Location, Problems
 
 KeyPath = tuple[str | int, ...]
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BOOLS = yaml.constructor.SafeConstructor.bool_values
 _MAX_DEPTH = 64
 
 
@@ -44,8 +40,10 @@ class Data:
 
 def load_yaml(text: str, path: str, max_nodes: int = 200_000, line_offset: int = 0) -> Data:
     """Parse one YAML document; `line_offset` shifts lines (for front matter)."""
+    import yaml  # imported here: a build with nothing to do never needs it
+
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1 + line_offset, mark.column + 1) if mark else None
@@ -66,11 +64,13 @@ class _Converter:
         self.line_offset = line_offset
         self.active: set[int] = set()
 
-    def where(self, node: yaml.Node) -> Location:
+    def where(self, node: Any) -> Location:
         mark = node.start_mark
         return Location(self.data.path, mark.line + 1 + self.line_offset, mark.column + 1)
 
-    def convert(self, node: yaml.Node, keys: KeyPath) -> Any:
+    def convert(self, node: Any, keys: KeyPath) -> Any:
+        import yaml
+
         self.budget -= 1
         if self.budget < 0:
             raise ContentError(
@@ -107,13 +107,15 @@ class _Converter:
             self.active.discard(id(node))
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+def _scalar(node: Any) -> Any:
     """Scalars by resolved tag; timestamps stay as written (dates are EDTF text here)."""
+    import yaml
+
     tag, text = node.tag, node.value
     if tag == "tag:yaml.org,2002:null":
         return None
     if tag == "tag:yaml.org,2002:bool":
-        return _BOOLS.get(text.lower(), text)
+        return yaml.constructor.SafeConstructor.bool_values.get(text.lower(), text)
     if tag == "tag:yaml.org,2002:int":
         try:
             return yaml.constructor.SafeConstructor().construct_yaml_int(node)

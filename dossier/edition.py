@@ -48,11 +48,7 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
     by_path = {s.path: s for s in dossier.sections}
     for entry in dossier.config.reading_order():
         if entry == CHRONOLOGY_MARK:
-            start = (
-                parse_date(edition.chronology_from).earliest
-                if edition.chronology_from
-                else -math.inf
-            )
+            start = _chronology_start(edition, problems)
             events = [
                 _event_view(e, public)
                 for e in dossier.events
@@ -128,6 +124,21 @@ def _source_view(source: Source, public: bool) -> Source:
         original_name="" if "original-name" in fields else source.original_name,
         protection="" if "protection" in fields else source.protection,
     )
+
+
+def _chronology_start(edition: Edition, problems: Problems) -> float:
+    """The earliest day an edition's chronology shows (`chronology_from`, EDTF)."""
+    if not edition.chronology_from:
+        return -math.inf
+    try:
+        return parse_date(edition.chronology_from).earliest
+    except ValueError as exc:
+        problems.error(
+            f"editions.{edition.name}.chronology_from: invalid EDTF date "
+            f"'{edition.chronology_from}': {exc}",
+            Location("dossier.toml"),
+        )
+        return -math.inf
 
 
 def _check_parts(dossier: Dossier, edition: Edition, problems: Problems) -> None:

@@ -9,6 +9,7 @@ the document is laid out again with the real numbers, until they agree (usually 
 from __future__ import annotations
 
 import logging
+import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -164,11 +165,14 @@ def write_pdf(
     wp_logger = logging.getLogger("weasyprint")
     wp_logger.addHandler(capture)
     pages = PageMap(dict(hints or {}))
+    font_configs: list[Any] = []
     try:
         for passes in range(1, MAX_PASSES + 1):
             html = render_html(book, env, assets, version, pages)
+            font_config = FontConfiguration()
+            font_configs.append(font_config)
             document = HTML(string=html, base_url=PROJECT_ORIGIN, url_fetcher=fetcher).render(
-                font_config=FontConfiguration(), **options
+                font_config=font_config, **options
             )
             if max_pages and len(document.pages) > max_pages:
                 raise OutputError(
@@ -193,4 +197,7 @@ def write_pdf(
         raise ContentError(f"the PDF needs a file outside the project: {exc}") from None
     finally:
         wp_logger.removeHandler(capture)
+        for font_config in font_configs:  # worker processes exit without running __del__
+            if font_config._folder:
+                shutil.rmtree(font_config._folder, ignore_errors=True)
     return PdfOutput(data, len(document.pages), actual, passes, capture.messages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -88,8 +89,9 @@ def test_a_manifest_mistake_names_file_line_and_fix(project: Path) -> None:
 def test_build_prints_numbered_steps_and_a_summary(project: Path) -> None:
     code, out, err = run("build", str(project), "--format", "pdf")
     assert code == 0
-    assert "[1/3] Reading and checking the project" in err
-    assert "[2/3] Rendering the reader PDF" in err and " s\n" in err
+    assert "[1/3] Reading and checking the project …" in err
+    assert re.search(r"\[2/3\] Rendering 1 file\(s\): \d+\.\d\d s\n", err)
+    assert "[3/3] Checking and writing the outputs" in err
     lines = out.strip().splitlines()
     assert len(lines) == 1 and lines[0].endswith(" pages)") and "KiB" in lines[0]
     assert lines[0].startswith(str(project / "build" / "sample-reader-"))
@@ -116,3 +118,16 @@ def test_unknown_edition(project: Path) -> None:
 def test_check_is_clean_on_the_sample(project: Path) -> None:
     code, out, err = run("check", str(project))
     assert code == 0 and out == "" and err == "0 error(s), 0 warning(s)\n"
+
+
+def test_a_second_build_with_nothing_changed_reuses_the_outputs(project: Path) -> None:
+    code, first, _ = run("build", str(project), "--format", "epub")
+    assert code == 0
+    code, second, err = run("build", str(project), "--format", "epub")
+    assert code == 0
+    assert err == (
+        "Nothing changed since the last build: 1 file(s) up to date (--force renders them again)\n"
+    )
+    assert second == first.replace(")\n", ", unchanged)\n")
+    code, _, err = run("build", str(project), "--format", "epub", "--force")
+    assert code == 0 and "Rendering 1 file(s)" in err
