@@ -19,7 +19,7 @@ from jinja2.environment import Environment
 from markupsafe import Markup
 
 from .archive import dedupe_associated_files
-from .document import Book
+from .document import Book, Chapter
 from .errors import ContentError, OutputError
 from .sandbox import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN, make_fetcher, project_url
 from .views import Assets, PageMap, View, template_context
@@ -38,8 +38,17 @@ class PdfOutput:
     warnings: list[str] = field(default_factory=list)
 
 
-def render_html(book: Book, env: Environment, assets: Assets, version: str, pages: PageMap) -> str:
-    """The whole edition as one HTML document for WeasyPrint."""
+def render_html(
+    book: Book,
+    env: Environment,
+    assets: Assets,
+    version: str,
+    pages: PageMap,
+    front: bool = True,
+    chapters: list[Chapter] | None = None,
+) -> str:
+    """The edition as one HTML document for WeasyPrint: all of it, or a part (the front
+    matter and/or some chapters) for chunked rendering."""
     view = View(book, "pdf", pages)
     context = template_context(book, view, assets, f"{GENERATED_ORIGIN}{TIMELINE}", version)
     context["page_css"] = Markup(
@@ -54,6 +63,8 @@ def render_html(book: Book, env: Environment, assets: Assets, version: str, page
     )
     context["theme_origin"] = THEME_ORIGIN
     context["stylesheets"] = [project_url(path) for path in book.config.styles]
+    context["front"] = front
+    context["chapters"] = book.chapters if chapters is None else chapters
     return env.get_template("pdf/book.html").render(context)
 
 
@@ -144,6 +155,64 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class Renderer:
+    """WeasyPrint for one edition: the sandboxed fetcher, the edition's PDF options and
+    metadata, WeasyPrint's warnings captured, and its temporary font folders removed (worker
+    processes exit without running finalisers). Use as a context manager."""
+
+    def __init__(self, book: Book, assets: Assets, max_pages: int = 0) -> None:
+        self.book = book
+        self.max_pages = max_pages
+        self.options = pdf_options(book)
+        generated = {TIMELINE: assets.timeline_svg} if assets.timeline_svg else {}
+        self.fetcher = make_fetcher(book.config.project, generated)
+        self.capture = _Capture()
+        self.font_configs: list[Any] = []
+
+    def __enter__(self) -> Renderer:
+        logging.getLogger("weasyprint").addHandler(self.capture)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("weasyprint").removeHandler(self.capture)
+        for font_config in self.font_configs:
+            if font_config._folder:
+                shutil.rmtree(font_config._folder, ignore_errors=True)
+
+    def render(self, html: str) -> Any:
+        """Lay out an HTML document; a resource outside the sandbox is a user error."""
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import FatalURLFetchingError
+
+        font_config = FontConfiguration()
+        self.font_configs.append(font_config)
+        try:
+            document = HTML(string=html, base_url=PROJECT_ORIGIN, url_fetcher=self.fetcher).render(
+                font_config=font_config, **self.options
+            )
+        except FatalURLFetchingError as exc:
+            raise ContentError(f"the PDF needs a file outside the project: {exc}") from None
+        if self.max_pages and len(document.pages) > self.max_pages:
+            raise OutputError(
+                f"the PDF has {len(document.pages):,} pages; the limit is "
+                f"{self.max_pages:,} (raise [limits] max_pages in dossier.toml)"
+            )
+        return document
+
+    def write(self, document: Any, attachments: Callable[[], list[Any]] | None = None) -> bytes:
+        """The laid-out document as PDF bytes, with the edition's metadata."""
+        _stamp_metadata(document, self.book)
+        finishers: list[Callable[[Any, Any], None]] = []
+        if not self.book.edition.pdf_standard:
+            finishers.append(_plain_xmp)
+        extra = {}
+        if attachments:
+            extra["attachments"] = attachments()
+            finishers.append(dedupe_associated_files)
+        return bytes(document.write_pdf(finisher=_chain(finishers), **self.options, **extra))
+
+
 def write_pdf(
     book: Book,
     env: Environment,
@@ -152,52 +221,26 @@ def write_pdf(
     hints: dict[str, int] | None = None,
     attachments: Callable[[], list[Any]] | None = None,
     max_pages: int = 0,
+    chunks: int | None = None,
 ) -> PdfOutput:
-    """Lay out and write the edition; returns the PDF bytes and where every anchor landed."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError
+    """Lay out and write the edition; returns the PDF bytes and where every anchor landed.
+    Long editions are rendered in `chunks` parallel parts (by default chosen from their
+    length, see `parallel`); the result is the same page for page."""
+    from .parallel import chunk_count, render_in_chunks
 
-    options = pdf_options(book)
-    generated = {TIMELINE: assets.timeline_svg} if assets.timeline_svg else {}
-    fetcher = make_fetcher(book.config.project, generated)
-    capture = _Capture()
-    wp_logger = logging.getLogger("weasyprint")
-    wp_logger.addHandler(capture)
-    pages = PageMap(dict(hints or {}))
-    font_configs: list[Any] = []
-    try:
+    count = chunk_count(book, hints or {}) if chunks is None else chunks
+    if count > 1 and attachments is None:
+        result = render_in_chunks(book, env, assets, version, hints or {}, max_pages, count)
+        if result is not None:
+            return result
+    with Renderer(book, assets, max_pages) as renderer:
+        pages = PageMap(dict(hints or {}))
         for passes in range(1, MAX_PASSES + 1):
-            html = render_html(book, env, assets, version, pages)
-            font_config = FontConfiguration()
-            font_configs.append(font_config)
-            document = HTML(string=html, base_url=PROJECT_ORIGIN, url_fetcher=fetcher).render(
-                font_config=font_config, **options
-            )
-            if max_pages and len(document.pages) > max_pages:
-                raise OutputError(
-                    f"the PDF has {len(document.pages):,} pages; the limit is "
-                    f"{max_pages:,} (raise [limits] max_pages in dossier.toml)"
-                )
+            document = renderer.render(render_html(book, env, assets, version, pages))
             actual = anchor_pages(document)
             if all(pages.pages.get(a, 0) == actual.get(a, 0) for a in pages.used):
                 break
             log.debug("page numbers moved; laying out again (pass %d)", passes + 1)
             pages = PageMap(actual)
-        _stamp_metadata(document, book)
-        finishers: list[Callable[[Any, Any], None]] = []
-        if not book.edition.pdf_standard:
-            finishers.append(_plain_xmp)
-        extra = {}
-        if attachments:
-            extra["attachments"] = attachments()
-            finishers.append(dedupe_associated_files)
-        data = document.write_pdf(finisher=_chain(finishers), **options, **extra)
-    except FatalURLFetchingError as exc:
-        raise ContentError(f"the PDF needs a file outside the project: {exc}") from None
-    finally:
-        wp_logger.removeHandler(capture)
-        for font_config in font_configs:  # worker processes exit without running __del__
-            if font_config._folder:
-                shutil.rmtree(font_config._folder, ignore_errors=True)
-    return PdfOutput(data, len(document.pages), actual, passes, capture.messages)
+        data = renderer.write(document, attachments)
+    return PdfOutput(data, len(document.pages), actual, passes, renderer.capture.messages)

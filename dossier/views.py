@@ -30,10 +30,11 @@ class PageMap:
 
     pages: dict[str, int] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    default: int = 0  # for unknown anchors; a wide placeholder keeps line lengths honest
 
     def __call__(self, anchor: str) -> int:
         self.used.add(anchor)
-        return self.pages.get(anchor, 0)
+        return self.pages.get(anchor, self.default)
 
 
 class View:

@@ -1,0 +1,308 @@
+"""Render a long edition in chapter chunks, in parallel worker processes, and merge them
+into the PDF a single render would give: same page numbers, "page X of Y", running heads,
+contents and appendix page numbers, notes, bookmarks and links.
+
+WeasyPrint lays out one document in one thread. Here the chapters are split into chunks
+laid out by forked workers while this process lays out the front matter (cover, title
+page, contents). Two facts make the result exact:
+
+* Page numbers in margin boxes are decided late. WeasyPrint paginates the whole document
+  before it builds any margin box (`layout_document` is a generator that yields pages after
+  its pagination loop), so a chunk can report its page count and the pages of its anchors,
+  wait, and then be told its first page number and the total.
+* Nothing in a chunk depends on page numbers: notes carry explicit numbers, and the only
+  page references (contents, "cited on pp.") are in the front matter and the appendix,
+  which are laid out here with literal numbers once the chunks have paginated.
+
+Two WeasyPrint functions are wrapped for this (pinned to WeasyPrint 70; see the tests):
+`layout.make_margin_boxes`, for late numbering, and `pdf.resolve_links`, so that a chunk
+keeps its links to anchors in other chunks (they are named destinations, resolved in the
+merged file). Both behave as before unless a chunked render asks otherwise.
+
+Not chunked: tagged PDFs (PDF/UA, PDF/A; a merge would need their structure trees merged),
+editions with attachments, mirrored margins or chapters on rectos (page sides are fixed
+before late numbering), and the briefing layout; and short editions, where one process is
+faster.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import copy
+import logging
+import multiprocessing
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from . import markup
+from .document import Book, Chapter
+from .errors import OutputError
+from .pdfmerge import merge_parts
+from .views import PageMap
+
+if TYPE_CHECKING:
+    from jinja2.environment import Environment
+
+    from .pdf import PdfOutput
+    from .views import Assets
+
+log = logging.getLogger(__name__)
+
+#: Below this many pages one process is faster than forking and merging (measured: see
+#: BENCHMARKS.md).
+MIN_PAGES = 60
+#: A page of body text holds about this many characters (estimate when there are no hints).
+CHARS_PER_PAGE = 2600
+#: The widest page number the contents are first laid out with (its length must not change).
+PLACEHOLDER = 888
+
+Numbering = Callable[[int, Any], tuple[int, int]]
+_LATE: contextvars.ContextVar[Numbering | None] = contextvars.ContextVar("late", default=None)
+_FOREIGN_LINKS: contextvars.ContextVar[bool] = contextvars.ContextVar("foreign", default=False)
+
+
+def _install() -> None:
+    """Wrap the two WeasyPrint functions once per process (idempotent)."""
+    import weasyprint.layout as layout
+    import weasyprint.pdf as wpdf
+
+    if getattr(layout.make_margin_boxes, "dossier", False):
+        return
+    margin_boxes = layout.make_margin_boxes
+    resolve_links = wpdf.resolve_links
+
+    def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        numbering = _LATE.get()
+        if numbering is None:
+            return margin_boxes(context, page, state)
+        if not hasattr(context, "dossier_numbers"):  # the first call: pagination is final
+            context.dossier_numbers = numbering(len(context.page_maker) - 1, context)
+        start, total = context.dossier_numbers
+        state = copy.deepcopy(state)
+        state[1]["page"] = [state[1]["page"][-1] + start - 1]
+        state[1]["pages"] = [total]
+        return margin_boxes(context, page, state)
+
+    def keep_foreign_links(pages: Any) -> Any:
+        if not _FOREIGN_LINKS.get():
+            yield from resolve_links(pages)
+            return
+        seen: set[str] = set()
+        for page in pages:
+            anchors = [
+                (name, x, y) for name, (x, y, _, _) in page.anchors.items() if name not in seen
+            ]
+            seen.update(name for name, _, _ in anchors)
+            yield list(page.links), anchors
+
+    make_margin_boxes.dossier = True  # type: ignore[attr-defined]
+    layout.make_margin_boxes = make_margin_boxes
+    wpdf.resolve_links = keep_foreign_links
+
+
+def supported(book: Book) -> bool:
+    edition = book.edition
+    return (
+        not edition.pdf_standard
+        and not edition.attach_sources
+        and not edition.mirror_margins
+        and not edition.chapters_on_recto
+        and edition.layout == "book"
+    )
+
+
+def _weight(chapter: Chapter, book: Book) -> int:
+    """Characters of text: the estimate of a chapter's length."""
+    if chapter.kind == "chronology":
+        return sum(len(e.event) + len(e.note) + 120 for e in book.events)
+    if chapter.kind == "appendix":
+        return 400 * len(book.sources)
+    tokens = [*chapter.tokens, *(t for note in chapter.notes.values() for t in note)]
+    return sum(len(markup.plain_text(t.children or [])) for t in tokens if t.children)
+
+
+def chunk_count(book: Book, hints: dict[str, int]) -> int:
+    """How many chunks to render in: 1 for short editions, else one per core (at most 4)."""
+    if not supported(book):
+        return 1
+    pages = (
+        max(hints.values(), default=0)
+        or sum(_weight(c, book) for c in book.chapters) // CHARS_PER_PAGE
+    )
+    cores = multiprocessing.cpu_count()
+    return 1 if pages < MIN_PAGES or cores < 2 else min(cores, 4)
+
+
+def split(chapters: list[Chapter], book: Book, count: int) -> list[list[Chapter]]:
+    """`count` groups of consecutive chapters (fewer if there are fewer chapters), each
+    about an equal share of the remaining text."""
+    weights = [max(1, _weight(c, book)) for c in chapters]
+    groups: list[list[Chapter]] = []
+    start, remaining = 0, sum(weights)
+    for left in range(min(count, len(chapters)), 0, -1):
+        share, end, taken = remaining / left, start + 1, weights[start]
+        while end < len(chapters) - (left - 1) and (left == 1 or taken + weights[end] / 2 <= share):
+            taken += weights[end]
+            end += 1
+        groups.append(chapters[start:end])
+        start, remaining = end, remaining - taken
+    return groups
+
+
+def render_in_chunks(
+    book: Book,
+    env: Environment,
+    assets: Assets,
+    version: str,
+    hints: dict[str, int],
+    max_pages: int,
+    count: int,
+) -> PdfOutput | None:
+    """The edition's PDF rendered in `count` chunks, or None if the document does not lend
+    itself to it (then the caller renders it in one piece)."""
+    from .pdf import PdfOutput, Renderer, anchor_pages, render_html
+
+    chapters = list(book.chapters)
+    back = [chapters.pop()] if chapters and chapters[-1].kind == "appendix" else []
+    if any(c.kind == "appendix" for c in chapters) or len(chapters) < 2:
+        return None  # page references only in the front and a final appendix
+    groups = split(chapters, book, count)
+    _install()
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for group in groups:
+        receiver, sender = context.Pipe()
+        process = context.Process(
+            target=_chunk, daemon=True, args=(book, env, assets, version, group, sender, max_pages)
+        )
+        process.start()
+        workers.append((process, receiver))
+    try:
+        with Renderer(book, assets, max_pages) as renderer:
+            placeholder = PageMap(dict(hints), default=PLACEHOLDER)
+            front_html = render_html(book, env, assets, version, placeholder, chapters=[])
+            front_doc = renderer.render(front_html)
+            front_pages = len(front_doc.pages)
+            reports = [_receive(receiver) for _, receiver in workers]
+            starts: list[int] = []
+            anchors = anchor_pages(front_doc)  # fixed: the front keeps its length
+            page = front_pages + 1
+            for count_pages, chunk_anchors in reports:
+                starts.append(page)
+                for name, local in chunk_anchors.items():
+                    anchors.setdefault(name, page + local - 1)
+                page += count_pages
+            body_end = page - 1
+
+            def release(back_pages: int, context: Any) -> tuple[int, int]:
+                total = body_end + back_pages
+                for (_, receiver), start in zip(workers, starts, strict=True):
+                    receiver.send((start, total))
+                return body_end + 1, total
+
+            _FOREIGN_LINKS.set(True)
+            back_doc = None
+            if back:
+                _LATE.set(release)
+                back_doc = renderer.render(
+                    render_html(
+                        book, env, assets, version, PageMap(anchors), front=False, chapters=back
+                    )
+                )
+                for name, local in anchor_pages(back_doc).items():
+                    anchors.setdefault(name, body_end + local)
+            else:
+                release(0, None)
+            total = body_end + (len(back_doc.pages) if back_doc else 0)
+            if max_pages and total > max_pages:
+                raise OutputError(
+                    f"the PDF has {total:,} pages; the limit is {max_pages:,} "
+                    "(raise [limits] max_pages in dossier.toml)"
+                )
+            _LATE.set(lambda pages, context: (1, total))
+            front_doc = renderer.render(
+                render_html(book, env, assets, version, PageMap(anchors), chapters=[])
+            )
+            _LATE.set(None)
+            if len(front_doc.pages) != front_pages:
+                log.debug("the contents changed length with the real page numbers; one process")
+                return None
+            for name, local in anchor_pages(front_doc).items():
+                anchors[name] = local
+            back_pages = back_doc.pages if back_doc else []
+            own = renderer.write(front_doc.copy([*front_doc.pages, *back_pages]))
+            parts = [_receive(receiver) for _, receiver in workers]
+            warnings = renderer.capture.messages
+    finally:
+        _FOREIGN_LINKS.set(False)
+        _LATE.set(None)
+        for process, _ in workers:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+    data = merge_parts(own, front_pages, [p[0] for p in parts])
+    return PdfOutput(data, total, anchors, 1, warnings + [w for p in parts for w in p[1]])
+
+
+def _receive(receiver: Any) -> Any:
+    """A worker's next message; a worker's failure is raised here."""
+    from .errors import DossierError
+    from .workers import _KINDS
+
+    try:
+        kind, payload = receiver.recv()
+    except EOFError:
+        raise RuntimeError("a chunk worker stopped without a result") from None
+    if kind == "ok":
+        return payload
+    if kind in _KINDS:
+        raise _KINDS[kind].of(payload)
+    if kind == "memory":
+        raise MemoryError
+    raise RuntimeError(f"a chunk worker failed:\n{payload}") from DossierError("bug")
+
+
+def _chunk(
+    book: Book,
+    env: Environment,
+    assets: Assets,
+    version: str,
+    chapters: list[Chapter],
+    sender: Any,
+    max_pages: int,
+) -> None:
+    """A worker: lay out some chapters, report their pages, wait for the numbering, write."""
+    import os
+    import traceback
+
+    from .errors import DossierError
+    from .pdf import Renderer, render_html
+
+    def numbering(pages: int, context: Any) -> tuple[int, int]:
+        anchors: dict[str, int] = {}
+        for index in range(pages):
+            for name in context.page_maker[index][4].get("anchors", []):
+                anchors.setdefault(name, index + 1)
+        sender.send(("ok", (pages, anchors)))
+        start, total = sender.recv()
+        return int(start), int(total)
+
+    try:
+        _FOREIGN_LINKS.set(True)
+        _LATE.set(numbering)
+        with Renderer(book, assets, max_pages) as renderer:
+            document = renderer.render(
+                render_html(book, env, assets, version, PageMap(), front=False, chapters=chapters)
+            )
+            message: tuple[str, Any] = ("ok", (renderer.write(document), renderer.capture.messages))
+    except MemoryError:
+        message = ("memory", None)
+    except DossierError as exc:
+        message = (type(exc).__name__, list(exc.problems))
+    except BaseException:
+        message = ("bug", traceback.format_exc())
+    try:
+        sender.send(message)
+    finally:
+        sender.close()
+        os._exit(0)

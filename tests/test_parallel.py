@@ -1,0 +1,117 @@
+"""Chunked rendering in parallel workers gives the PDF a single render gives: same text on
+every page (page X of Y, running heads, contents and appendix numbers, note numbers), same
+destinations, links, bookmarks and fonts, same pixels."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+
+from dossier.build import _assets
+from dossier.check import check
+from dossier.config import load_config
+from dossier.edition import assemble
+from dossier.parallel import chunk_count, split, supported
+from dossier.pdf import write_pdf
+from dossier.theme import make_environment
+
+from conftest import copy_project
+from inspect_outputs import outline, page_texts
+
+
+def sample_book(root: Path, edition: str = "reader") -> tuple:
+    config = load_config(root)
+    problems, dossier, _ = check(config=config)
+    book = assemble(dossier, config.editions[edition], "0123456789", problems)
+    return book, make_environment(config.project), _assets(book)
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    root = copy_project("minimal", tmp_path_factory.mktemp("parallel") / "minimal")
+    book, env, assets = sample_book(root)
+    paths = {}
+    for chunks in (1, 2, 3):
+        path = root / f"chunks-{chunks}.pdf"
+        path.write_bytes(write_pdf(book, env, assets, "0", chunks=chunks).data)
+        paths[chunks] = path
+    return paths
+
+
+def links(path: Path) -> list[tuple[int, str]]:
+    reader = PdfReader(str(path))
+    found = []
+    for number, page in enumerate(reader.pages, 1):
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            target = annotation.get("/Dest") or annotation.get("/A", {}).get("/URI")
+            found.append((number, str(target)))
+    return sorted(found)
+
+
+def dests(path: Path) -> dict[str, int]:
+    reader = PdfReader(str(path))
+    return {n: reader.get_destination_page_number(d) for n, d in reader.named_destinations.items()}
+
+
+def fonts(path: Path) -> list[str]:
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    return sorted(line.split()[0] for line in rows.splitlines()[2:])
+
+
+@pytest.mark.parametrize("chunks", [2, 3])
+def test_chunked_render_matches_the_single_render(renders: dict[int, Path], chunks: int) -> None:
+    single, chunked = renders[1], renders[chunks]
+    assert page_texts(chunked) == page_texts(single)
+    assert dests(chunked) == dests(single)
+    assert links(chunked) == links(single)
+    assert outline(chunked) == outline(single)
+    assert fonts(chunked) == fonts(single)  # one subset per face, not one per chunk
+
+
+@pytest.mark.parametrize("chunks", [2, 3])
+def test_chunked_render_draws_the_same_pixels(
+    renders: dict[int, Path], chunks: int, tmp_path: Path
+) -> None:
+    for name, path in (("single", renders[1]), ("chunked", renders[chunks])):
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / name)], check=True
+        )
+    singles = sorted(tmp_path.glob("single-*.png"))
+    assert singles
+    for image in singles:
+        other = tmp_path / image.name.replace("single", "chunked")
+        difference = ImageChops.difference(
+            Image.open(image).convert("RGB"), Image.open(other).convert("RGB")
+        )
+        assert difference.getbbox() is None, image.name
+
+
+def test_the_sample_really_is_split(tmp_path: Path) -> None:
+    book, _, _ = sample_book(copy_project("minimal", tmp_path / "p"))
+    body = [c for c in book.chapters if c.kind != "appendix"]
+    for count in (2, 3):
+        groups = split(body, book, count)
+        assert len(groups) == count and [c for g in groups for c in g] == body
+
+
+def test_chunked_output_is_deterministic(tmp_path: Path) -> None:
+    book, env, assets = sample_book(copy_project("minimal", tmp_path / "p"))
+    first = write_pdf(book, env, assets, "0", chunks=2).data
+    assert write_pdf(book, env, assets, "0", chunks=2).data == first
+
+
+def test_short_or_standard_editions_stay_in_one_piece(tmp_path: Path) -> None:
+    from conftest import editions_project
+
+    root = editions_project(tmp_path / "p")
+    book, _, _ = sample_book(root)
+    assert supported(book) and chunk_count(book, {}) == 1  # short
+    assert chunk_count(book, {"x": 400}) == min(os.cpu_count() or 1, 4)  # long
+    for edition in ("briefing", "print", "archive"):
+        assert not supported(sample_book(root, edition)[0]), edition
