@@ -55,9 +55,7 @@ def run_jobs(jobs: Sequence[Job], limits: Limits) -> dict[str, Any]:
             while pending and len(running) < slots:
                 job = pending.pop(0)
                 receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(
-                    target=_child, args=(job, sender, limits.memory_mb), daemon=True
-                )
+                process = context.Process(target=_child, args=(job, sender, limits.memory_mb))
                 process.start()
                 sender.close()
                 running[receiver] = (job, process, time.monotonic() + limits.timeout)
