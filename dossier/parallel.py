@@ -169,13 +169,15 @@ def render_in_chunks(
     groups = split(chapters, book, count)
     _install()
     context = multiprocessing.get_context("fork")
-    workers = []
+    workers: list[tuple[Any, Any]] = []
     for group in groups:
         receiver, sender = context.Pipe()
+        inherited = [receiver, *(r for _, r in workers)]
         process = context.Process(
-            target=_chunk, daemon=True, args=(book, env, assets, version, group, sender, max_pages)
+            target=_chunk, args=(book, env, assets, version, group, sender, inherited, max_pages)
         )
         process.start()
+        sender.close()
         workers.append((process, receiver))
     try:
         with Renderer(book, assets, max_pages) as renderer:
@@ -269,11 +271,15 @@ def _chunk(
     version: str,
     chapters: list[Chapter],
     sender: Any,
+    inherited: list[Any],
     max_pages: int,
 ) -> None:
     """A worker: lay out some chapters, report their pages, wait for the numbering, write."""
     import os
     import traceback
+
+    for connection in inherited:  # the coordinator's ends: without them, its death is EOF here
+        connection.close()
 
     from .errors import DossierError
     from .pdf import Renderer, render_html

@@ -8,10 +8,12 @@ modules, so starting one costs milliseconds. The parent is single-threaded when 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import resource
+import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -67,8 +69,7 @@ def run_jobs(jobs: Sequence[Job], limits: Limits) -> dict[str, Any]:
                 results[job.name] = _collect(job, receiver, process, limits)
             for receiver, (job, process, due) in list(running.items()):
                 if time.monotonic() >= due:
-                    process.kill()
-                    process.join()
+                    _kill(process)
                     del running[receiver]
                     raise OutputError(
                         f"rendering the {job.name} took longer than {limits.timeout:.0f} s and was "
@@ -76,9 +77,15 @@ def run_jobs(jobs: Sequence[Job], limits: Limits) -> dict[str, Any]:
                     )
     finally:
         for _job, process, _ in running.values():
-            process.kill()
-            process.join()
+            _kill(process)
     return results
+
+
+def _kill(process: Any) -> None:
+    """Stop a job and everything it started (it leads its own process group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.join()
 
 
 def running_key(running: dict[Connection, Any], ready: object) -> Connection:
@@ -113,6 +120,7 @@ def _child(job: Job, sender: Connection, memory_mb: int) -> None:
     """The child: bound its memory, run the job, send the outcome, exit without teardown."""
     message: tuple[str, Any]
     try:
+        os.setpgrp()  # a deadline then stops the job's own workers too
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         gc.disable()  # layout allocates many long-lived objects; collecting them costs ~15 %
