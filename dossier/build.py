@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -24,10 +24,9 @@ from .cache import Cache, request_key, sha256_file
 from .config import Config, Edition, load_config
 from .errors import ConfigError
 from .outputs import output_lock, output_name, superseded, write_atomic
+from .workers import Job, Limits, Workers
 
 if TYPE_CHECKING:
-    from jinja2.environment import Environment
-
     from .document import Book
     from .styles import Stylesheets
     from .views import Assets
@@ -89,11 +88,15 @@ def build(
                 )
                 return [_output(folder, o, reused=True) for o in unchanged]
         steps = Steps(3)
-        with steps("Reading and checking the project"):
-            books, sheets, inputs = _read(config, plan)
-        env = _environment(config)
-        with steps(f"Rendering {sum(len(f) for _, f in plan)} file(s)"):
-            files = _render(books, sheets, env, inputs, cache, config, force)
+        count = sum(len(f) for _, f in plan)
+        limits = Limits(config.limits.render_timeout, config.limits.render_memory_mb)
+        with Workers(limits, warm=_warm, expected=count) as workers:
+            with steps("Reading and checking the project"):
+                cache.load_dates()
+                books, sheets, inputs = _read(config, plan)
+                cache.save_dates()
+            with steps(f"Rendering {count} file(s)"):
+                files = _render(books, sheets, inputs, cache, config, force, workers)
         with steps("Checking and writing the outputs"):
             outputs = _write(books, files, folder, config)
         cache.remember(request, config.root, inputs, [_record(folder, o) for o in outputs])
@@ -144,27 +147,24 @@ def _read(
     return books, sheets, inputs
 
 
-def _environment(config: Config) -> Environment:
-    from .theme import make_environment
-
-    return make_environment(config.project)
+def _warm() -> None:
+    """What a worker imports while the parent reads the project."""
+    import ebooklib.epub  # noqa: F401
+    import weasyprint  # noqa: F401
 
 
 def _render(
     books: list[tuple[Book, list[str]]],
     sheets: Stylesheets,
-    env: Environment,
     inputs: dict[str, str],
     cache: Cache,
     config: Config,
     force: bool,
+    workers: Workers,
 ) -> dict[tuple[str, str], tuple[bytes | None, int | None]]:
-    """Every output as bytes, rendered in worker processes (None: an intact earlier file with
+    """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused)."""
-    from .workers import Job, Limits, run_jobs
-
     jobs = []
-    run: Callable[[], tuple[bytes, int | None, dict[str, int] | None]]
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
         assets = _assets(book)
@@ -174,18 +174,14 @@ def _render(
             if earlier is not None:
                 reused[(book.edition.name, fmt)] = (None, earlier.get("pages"))
                 continue
+            job_name = f"{book.edition.name} {fmt.upper()}"
             if fmt == "pdf":
-                attach = (
-                    partial(_attachments, book, sheets, inputs)
-                    if book.edition.attach_sources
-                    else None
-                )
-                run = partial(_pdf, book, env, assets, cache.hints(book.edition.name), attach)
+                attach = inputs if book.edition.attach_sources else None
+                hints = cache.hints(book.edition.name)
+                jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach)))
             else:
-                run = partial(_epub, book, env, sheets, assets)
-            jobs.append(Job(f"{book.edition.name} {fmt.upper()}", run))
-    limits = config.limits
-    results = run_jobs(jobs, Limits(limits.render_timeout, limits.render_memory_mb))
+                jobs.append(Job(job_name, _epub, (book, sheets, assets)))
+    results = workers.run(jobs)
     files = dict(reused)
     for job in jobs:
         edition, fmt = job.name.rsplit(" ", 1)
@@ -197,18 +193,23 @@ def _render(
 
 
 def _pdf(
-    book: Book, env: Environment, assets: Assets, hints: dict[str, int], attach: Any
-) -> tuple[bytes, int, dict[str, int]]:
+    book: Book,
+    sheets: Stylesheets,
+    assets: Assets,
+    hints: dict[str, int],
+    attach: dict[str, str] | None,
+) -> tuple[bytes, int | None, dict[str, int] | None]:
     """In a worker: the edition's PDF, its page count and where every anchor landed."""
     from .pdf import write_pdf
+    from .theme import make_environment
 
     result = write_pdf(
         book,
-        env,
+        make_environment(book.config.project),
         assets,
         __version__,
         hints=hints,
-        attachments=attach,
+        attachments=partial(_attachments, book, sheets, attach) if attach else None,
         max_pages=book.config.limits.max_pages,
     )
     for message in result.warnings:
@@ -220,11 +221,13 @@ def _pdf(
 
 
 def _epub(
-    book: Book, env: Environment, sheets: Stylesheets, assets: Assets
-) -> tuple[bytes, None, None]:
+    book: Book, sheets: Stylesheets, assets: Assets
+) -> tuple[bytes, int | None, dict[str, int] | None]:
     """In a worker: the edition's EPUB."""
     from .epub import write_epub
+    from .theme import make_environment
 
+    env = make_environment(book.config.project)
     return write_epub(book, env, sheets, assets, _cover(book, sheets), __version__), None, None
 
 

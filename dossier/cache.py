@@ -107,6 +107,22 @@ class Cache:
             },
         )
 
+    def load_dates(self) -> None:
+        """Parsed EDTF dates from earlier builds (valid for these versions of edtf and
+        dossier only)."""
+        from . import chronology
+
+        saved = self._read("dates.json")
+        if isinstance(saved, dict) and saved.get("versions") == _date_versions():
+            chronology.dates_from_json(saved.get("dates"))
+
+    def save_dates(self) -> None:
+        from . import chronology
+
+        self._write(
+            "dates.json", {"versions": _date_versions(), "dates": chronology.dates_to_json()}
+        )
+
     def hints(self, edition: str) -> dict[str, int]:
         """Where each anchor landed in the edition's last layout (a guess to start from)."""
         value = self._read(f"pages-{edition}.json")
@@ -114,6 +130,14 @@ class Cache:
 
     def save_hints(self, edition: str, anchors: dict[str, int]) -> None:
         self._write(f"pages-{edition}.json", anchors)
+
+
+def _date_versions() -> list[str]:
+    from importlib.metadata import version
+
+    from . import __version__
+
+    return [__version__, version("edtf")]
 
 
 def request_key(config: Any, plan: list[tuple[Any, list[str]]], version: str) -> dict[str, Any]:

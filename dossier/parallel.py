@@ -31,6 +31,7 @@ import contextvars
 import copy
 import logging
 import multiprocessing
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -167,6 +168,7 @@ def render_in_chunks(
     if any(c.kind == "appendix" for c in chapters) or len(chapters) < 2:
         return None  # page references only in the front and a final appendix
     groups = split(chapters, book, count)
+    began = time.perf_counter()
     _install()
     context = multiprocessing.get_context("fork")
     workers: list[tuple[Any, Any]] = []
@@ -185,7 +187,13 @@ def render_in_chunks(
             front_html = render_html(book, env, assets, version, placeholder, chapters=[])
             front_doc = renderer.render(front_html)
             front_pages = len(front_doc.pages)
+            log.debug("front matter: %d pages (%.1f s)", front_pages, time.perf_counter() - began)
             reports = [_receive(receiver) for _, receiver in workers]
+            log.debug(
+                "chunks paginated: %s pages (%.1f s)",
+                [r[0] for r in reports],
+                time.perf_counter() - began,
+            )
             starts: list[int] = []
             anchors = anchor_pages(front_doc)  # fixed: the front keeps its length
             page = front_pages + 1
@@ -216,6 +224,7 @@ def render_in_chunks(
             else:
                 release(0, None)
             total = body_end + (len(back_doc.pages) if back_doc else 0)
+            log.debug("back matter laid out (%.1f s)", time.perf_counter() - began)
             if max_pages and total > max_pages:
                 raise OutputError(
                     f"the PDF has {total:,} pages; the limit is {max_pages:,} "
@@ -233,7 +242,9 @@ def render_in_chunks(
                 anchors[name] = local
             back_pages = back_doc.pages if back_doc else []
             own = renderer.write(front_doc.copy([*front_doc.pages, *back_pages]))
+            log.debug("front and back matter written (%.1f s)", time.perf_counter() - began)
             parts = [_receive(receiver) for _, receiver in workers]
+            log.debug("chunks written (%.1f s)", time.perf_counter() - began)
             warnings = renderer.capture.messages
     finally:
         _FOREIGN_LINKS.set(False)
@@ -243,6 +254,7 @@ def render_in_chunks(
             if process.is_alive():
                 process.kill()
     data = merge_parts(own, front_pages, [p[0] for p in parts])
+    log.debug("merged (%.1f s)", time.perf_counter() - began)
     return PdfOutput(data, total, anchors, 1, warnings + [w for p in parts for w in p[1]])
 
 
@@ -283,6 +295,7 @@ def _chunk(
 
     from .errors import DossierError
     from .pdf import Renderer, render_html
+    from .workers import at_memory_limit
 
     def numbering(pages: int, context: Any) -> tuple[int, int]:
         anchors: dict[str, int] = {}
@@ -306,7 +319,7 @@ def _chunk(
     except DossierError as exc:
         message = (type(exc).__name__, list(exc.problems))
     except BaseException:
-        message = ("bug", traceback.format_exc())
+        message = ("memory", None) if at_memory_limit() else ("bug", traceback.format_exc())
     try:
         sender.send(message)
     finally:

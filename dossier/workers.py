@@ -1,9 +1,12 @@
-"""Run renders in forked child processes, several at a time, each with a memory limit and a
+"""Run renders in child processes, several at a time, each with a memory limit and a
 deadline, so that a pathological document stops with a clear error instead of hanging or
 exhausting the machine, and so that independent renders use every core.
 
-Fork (not spawn) is used on purpose: a child inherits the parsed dossier and the imported
-modules, so starting one costs milliseconds. The parent is single-threaded when it forks.
+Workers are forked before the project is read: while this process parses and checks the
+project, they import WeasyPrint and EbookLib (about half a second), then each receives one
+pickled job (a dossier pickles in milliseconds). Fork is used on purpose (cheap, and the
+parent is single-threaded when it forks); each worker leads its own process group, so a
+deadline also stops the workers a job starts itself.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -31,10 +34,11 @@ _KINDS: dict[str, type[DossierError]] = {
 
 @dataclass
 class Job:
-    """One render: `run()` is called in a child; its result must be picklable."""
+    """One render: `function(*args)` runs in a worker; both and the result must pickle."""
 
     name: str
-    run: Callable[[], Any]
+    function: Callable[..., Any]
+    args: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,98 +48,163 @@ class Limits:
     workers: int = 0  # 0: as many as there are cores
 
 
-def run_jobs(jobs: Sequence[Job], limits: Limits) -> dict[str, Any]:
-    """Run every job in its own child, at most `workers` at once; results by job name.
-    A `DossierError` in a child is raised here unchanged; anything else is a bug."""
-    context = multiprocessing.get_context("fork")
-    slots = limits.workers or os.cpu_count() or 1
-    pending = list(jobs)
-    running: dict[Connection, tuple[Job, Any, float]] = {}
-    results: dict[str, Any] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < slots:
-                job = pending.pop(0)
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(job, sender, limits.memory_mb))
-                process.start()
-                sender.close()
-                running[receiver] = (job, process, time.monotonic() + limits.timeout)
-            deadline = min(d for _, _, d in running.values())
-            ready = wait(list(running), timeout=max(0.0, deadline - time.monotonic()))
-            for ready_one in ready:
-                receiver = running_key(running, ready_one)
-                job, process, _ = running.pop(receiver)
-                results[job.name] = _collect(job, receiver, process, limits)
-            for receiver, (job, process, due) in list(running.items()):
-                if time.monotonic() >= due:
-                    _kill(process)
-                    del running[receiver]
+@dataclass
+class _Worker:
+    process: Any
+    connection: Connection
+    job: Job | None = None
+    due: float = 0.0
+
+
+@dataclass
+class Workers:
+    """A set of forked workers; use as a context manager, `run()` the jobs inside it."""
+
+    limits: Limits
+    warm: Callable[[], None] | None = None
+    expected: int = 0
+    idle: list[_Worker] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.slots = self.limits.workers or os.cpu_count() or 1
+        self.context = multiprocessing.get_context("fork")
+        for _ in range(min(self.expected, self.slots)):
+            self.idle.append(self._start())
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self.idle:
+            _kill(worker.process)
+        self.idle.clear()
+
+    def _start(self) -> _Worker:
+        mine, theirs = self.context.Pipe()
+        process = self.context.Process(
+            target=_serve, args=(theirs, mine, self.limits.memory_mb, self.warm)
+        )
+        process.start()
+        theirs.close()
+        return _Worker(process, mine)
+
+    def run(self, jobs: Sequence[Job]) -> dict[str, Any]:
+        """Run every job, at most `slots` at once; results by job name. A `DossierError`
+        in a worker is raised here unchanged; anything else is a bug."""
+        pending = list(jobs)
+        busy: list[_Worker] = []
+        results: dict[str, Any] = {}
+        try:
+            while pending or busy:
+                while pending and len(busy) < self.slots:
+                    worker = self.idle.pop(0) if self.idle else self._start()
+                    worker.job = pending.pop(0)
+                    worker.due = time.monotonic() + self.limits.timeout
+                    with contextlib.suppress(OSError):  # it died warming up: its reply says why
+                        worker.connection.send(worker.job)
+                    busy.append(worker)
+                deadline = min(w.due for w in busy)
+                ready = wait([w.connection for w in busy], max(0.0, deadline - time.monotonic()))
+                for worker in [w for w in busy if any(w.connection is r for r in ready)]:
+                    busy.remove(worker)
+                    assert worker.job is not None
+                    results[worker.job.name] = self._collect(worker)
+                for worker in [w for w in busy if time.monotonic() >= w.due]:
+                    busy.remove(worker)
+                    _kill(worker.process)
                     raise OutputError(
-                        f"rendering the {job.name} took longer than {limits.timeout:.0f} s and was "
-                        "stopped (raise [limits] render_timeout in dossier.toml)"
+                        f"rendering the {worker.job.name if worker.job else 'edition'} took "
+                        f"longer than {self.limits.timeout:.0f} s and was stopped (raise "
+                        "[limits] render_timeout in dossier.toml)"
                     )
-    finally:
-        for _job, process, _ in running.values():
-            _kill(process)
-    return results
+        finally:
+            for worker in busy:
+                _kill(worker.process)
+        return results
+
+    def _collect(self, worker: _Worker) -> Any:
+        name = worker.job.name if worker.job else "edition"
+        memory = self.limits.memory_mb
+        try:
+            kind, payload = worker.connection.recv()
+        except EOFError:
+            worker.process.join()
+            raise OutputError(
+                f"the renderer of the {name} stopped unexpectedly (exit code "
+                f"{worker.process.exitcode}); it may have needed more than {memory:,} MiB: "
+                "raise [limits] render_memory_mb in dossier.toml"
+            ) from None
+        worker.process.join()
+        if kind == "ok":
+            return payload
+        if kind == "memory":
+            raise OutputError(
+                f"rendering the {name} needed more than {memory:,} MiB and was "
+                "stopped (raise [limits] render_memory_mb in dossier.toml)"
+            )
+        if kind in _KINDS:
+            raise _KINDS[kind].of(payload)
+        raise RuntimeError(f"rendering the {name} failed in a worker process:\n{payload}")
+
+
+def run_jobs(jobs: Sequence[Job], limits: Limits) -> dict[str, Any]:
+    """Run jobs in workers started for them."""
+    with Workers(limits) as workers:
+        return workers.run(jobs)
 
 
 def _kill(process: Any) -> None:
-    """Stop a job and everything it started (it leads its own process group)."""
+    """Stop a worker and everything it started (it leads its own process group)."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.join()
 
 
-def running_key(running: dict[Connection, Any], ready: object) -> Connection:
-    """`wait()` returns the same objects it was given, typed loosely."""
-    return next(key for key in running if key is ready)
-
-
-def _collect(job: Job, receiver: Connection, process: Any, limits: Limits) -> Any:
+def at_memory_limit() -> bool:
+    """Whether this process's peak address space reached its RLIMIT_AS (Linux: /proc)."""
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if limit == resource.RLIM_INFINITY:
+        return False
     try:
-        kind, payload = receiver.recv()
-    except EOFError:
-        process.join()
-        raise OutputError(
-            f"the renderer of the {job.name} stopped unexpectedly (exit code {process.exitcode}); "
-            f"it may have needed more than {limits.memory_mb:,} MiB: raise [limits] "
-            "render_memory_mb in dossier.toml"
-        ) from None
-    process.join()
-    if kind == "ok":
-        return payload
-    if kind == "memory":
-        raise OutputError(
-            f"rendering the {job.name} needed more than {limits.memory_mb:,} MiB "
-            "and was stopped (raise [limits] render_memory_mb in dossier.toml)"
-        )
-    if kind in _KINDS:
-        raise _KINDS[kind].of(payload)
-    raise RuntimeError(f"rendering the {job.name} failed in a worker process:\n{payload}")
+        with open("/proc/self/status") as status:
+            lines = status.read().splitlines()
+    except OSError:
+        return False
+    peak = next((int(line.split()[1]) for line in lines if line.startswith("VmPeak:")), 0)
+    return peak * 1024 >= 0.9 * limit
 
 
-def _child(job: Job, sender: Connection, memory_mb: int) -> None:
-    """The child: bound its memory, run the job, send the outcome, exit without teardown."""
-    message: tuple[str, Any]
+def _serve(
+    connection: Connection, parents_end: Connection, memory_mb: int, warm: Callable[[], None] | None
+) -> None:
+    """A worker: warm up, bound its memory, run the one job it is sent, reply, exit (without
+    interpreter teardown, which only costs time)."""
+    parents_end.close()
+    message: tuple[str, Any] = ("bug", "no job")
     try:
-        os.setpgrp()  # a deadline then stops the job's own workers too
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        os.setpgrp()
         gc.disable()  # layout allocates many long-lived objects; collecting them costs ~15 %
-        message = ("ok", job.run())
+        if warm is not None:
+            warm()
+        limit = memory_mb * 1024 * 1024  # the document's share, after the fixed imports
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        job: Job = connection.recv()
+        message = ("ok", job.function(*job.args))
+    except EOFError:
+        os._exit(0)  # the build ended without a job for this worker
     except MemoryError:
         message = ("memory", None)
     except DossierError as exc:
         message = (type(exc).__name__, list(exc.problems))
     except BaseException:
-        message = ("bug", traceback.format_exc())
+        # Python fails in many ways when allocations fail (ImportError, SystemError, …):
+        # a worker whose address space reached its limit ran out of memory.
+        message = ("memory", None) if at_memory_limit() else ("bug", traceback.format_exc())
     try:
-        sender.send(message)
+        connection.send(message)
     finally:
-        sender.close()
+        connection.close()
         os._exit(0)
 
 
-__all__ = ["Job", "Limits", "Problem", "run_jobs"]
+__all__ = ["Job", "Limits", "Problem", "Workers", "run_jobs"]

@@ -1,0 +1,171 @@
+"""Write BENCHMARKS.md from bench/results.json (`bench/run.py` calls this)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROWS = [
+    ("full", "Full build, PDF + EPUB (`--force`)"),
+    ("pdf", "PDF only"),
+    ("epub", "EPUB only"),
+    ("nochange", "Rebuild, nothing changed"),
+    ("onechange", "Rebuild, one section changed"),
+    ("bare_weasyprint", "Baseline: bare WeasyPrint on dossier's final HTML, one process"),
+    ("pandoc_epub", "Baseline: pandoc EPUB from the same Markdown (`--citeproc --toc`)"),
+]
+
+
+def _cell(entry: dict[str, float]) -> str:
+    return f"{entry['median']:.2f} ({entry['min']:.2f}–{entry['max']:.2f})"
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
+def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """(goal, measured, limit, met) for every goal of the speed issue."""
+    rows = []
+    sizes = [s for s in ("S", "M", "L") if s in results]
+    for size in sizes:
+        r = results[size]
+        ratio = _ratio(r["pdf"]["median"], r["bare_weasyprint"]["median"])
+        rows.append(
+            (
+                f"{size}: PDF path vs bare WeasyPrint on the same HTML",
+                f"{ratio:.2f}×",
+                "≤ 1.05×",
+                ratio <= 1.05,
+            )
+        )
+    for size in sizes:
+        r = results[size]
+        ratio = _ratio(r["full"]["median"], r["pdf"]["median"])
+        rows.append(
+            (
+                f"{size}: full build (PDF + EPUB) vs PDF alone",
+                f"{ratio:.2f}×",
+                "≤ 1.10×",
+                ratio <= 1.10,
+            )
+        )
+    for size in sizes:
+        r = results[size]
+        ratio = _ratio(r["nochange"]["median"], r["full"]["median"])
+        rows.append(
+            (
+                f"{size}: rebuild with nothing changed vs full build",
+                f"{ratio:.3f}×",
+                "≤ 0.05×",
+                ratio <= 0.05,
+            )
+        )
+    if "L" in results and "pandoc_epub" in results["L"]:
+        r = results["L"]
+        speedup = _ratio(r["pandoc_epub"]["median"], r["epub"]["median"])
+        rows.append(("L: EPUB speed-up over pandoc", f"{speedup:.1f}×", "≥ 3×", speedup >= 3))
+    if "L" in results and "M" in results:
+        m, l_ = results["M"], results["L"]
+        page_ratio = l_["pages"] / m["pages"]
+        time_ratio = _ratio(l_["full"]["median"], m["full"]["median"])
+        rows.append(
+            (
+                "L/M full-build time ratio vs page ratio "
+                f"({l_['pages']}/{m['pages']} = {page_ratio:.2f})",
+                f"{time_ratio:.2f} ({time_ratio / page_ratio:.2f}× the page ratio)",
+                "within 1.1×",
+                1 / 1.1 <= time_ratio / page_ratio <= 1.1,
+            )
+        )
+        memory = _ratio(l_["full"]["peak_mib"], m["full"]["peak_mib"])
+        rows.append(
+            (
+                "L/M peak memory ratio vs page ratio",
+                f"{memory:.2f}",
+                "≤ page ratio",
+                memory <= page_ratio,
+            )
+        )
+        ratio = _ratio(l_["full"]["median"], l_["bare_weasyprint"]["median"])
+        rows.append(
+            (
+                "L: full build vs bare single-process WeasyPrint",
+                f"{ratio:.2f}×",
+                "≤ 0.6×",
+                ratio <= 0.6,
+            )
+        )
+        per_worker = l_["pdf"]["peak_mib"]
+        single = l_["bare_weasyprint"]["peak_mib"]
+        rows.append(
+            (
+                "L: peak RSS of the largest process vs one-process WeasyPrint",
+                f"{per_worker:.0f} vs {single:.0f} MiB",
+                "well below",
+                per_worker < 0.75 * single,
+            )
+        )
+    return rows
+
+
+def write_report(results: dict[str, Any], path: Path) -> None:
+    m = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Measured by `bench/run.py` (see the README). Every figure is the wall time of a whole",
+        "process (interpreter start included), in seconds: the median of the runs, with min–max.",
+        "Peak memory is the RSS of the largest process of the build (the main process or one",
+        "worker). The first build of each project is measured apart (`cold`): it has no",
+        "page-number hints from an earlier layout; the other runs do (`--force` re-renders",
+        "everything but keeps those hints, which only decide how many layout passes are needed).",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
+        f"WeasyPrint {m['weasyprint']}, {m['pandoc']}; {m['date']}.",
+        "",
+        "## Goals",
+        "",
+        "| goal | measured | target | met |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {g} | {value} | {limit} | {'yes' if met else '**no**'} |"
+        for g, value, limit, met in goals(results)
+    ]
+    lines += ["", "## Measurements", ""]
+    sizes = [s for s in ("S", "M", "L") if s in results]
+    lines.append("| | " + " | ".join(f"{s} ({results[s]['pages']} pages)" for s in sizes) + " |")
+    lines.append("|---|" + "---|" * len(sizes))
+    lines.append(
+        "| First build (cold) | "
+        + " | ".join(f"{results[s]['cold_full']:.2f}" for s in sizes)
+        + " |"
+    )
+    for key, label in ROWS:
+        if all(key in results[s] for s in sizes):
+            lines.append(f"| {label} | " + " | ".join(_cell(results[s][key]) for s in sizes) + " |")
+    lines.append(
+        "| Peak RSS of the largest process, full build (MiB) | "
+        + " | ".join(f"{results[s]['full']['peak_mib']:.0f}" for s in sizes)
+        + " |"
+    )
+    lines.append(
+        "| Peak RSS, bare WeasyPrint (MiB) | "
+        + " | ".join(f"{results[s]['bare_weasyprint']['peak_mib']:.0f}" for s in sizes)
+        + " |"
+    )
+    notes = Path(__file__).with_name("NOTES.md")
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    path.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    here = Path(__file__).resolve().parent
+    write_report(
+        json.loads((here / "results.json").read_text()),
+        here.parent / sys.argv[1] if len(sys.argv) > 1 else here.parent / "BENCHMARKS.md",
+    )

@@ -1,0 +1,216 @@
+"""The build-speed benchmark: `.venv/bin/python bench/run.py [S M L] [--runs N]`.
+
+For each project size it measures, as whole processes (interpreter start included) and as
+medians of several runs with min and max: the full build (PDF and EPUB of the reader
+edition), PDF only, EPUB only, a rebuild with nothing changed, a rebuild with one section
+changed, and the peak RSS of the largest process. In the same run it measures the baselines:
+bare WeasyPrint (`HTML(...).write_pdf()` in a fresh process) on dossier's own final HTML, and
+pandoc building an EPUB from the same Markdown. Results go to stdout and bench/results.json;
+BENCHMARKS.md is written from them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+from generate import make  # noqa: E402
+
+PYTHON = sys.executable
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{wall} {peak} {code}")
+"""
+
+
+def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of the largest process the command ran."""
+    out = subprocess.run(
+        [PYTHON, "-c", MEASURE, *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=True,
+    ).stdout.split()
+    if out[2] != "0":
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return float(out[0]), float(out[1])
+
+
+def dossier(root: Path, *args: str) -> list[str]:
+    return [PYTHON, "-m", "dossier", "build", str(root), "--edition", "reader", "-q", *args]
+
+
+def pages(root: Path) -> int:
+    pdf = next((root / "build").glob("*.pdf"))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+
+
+def bare_html(root: Path, work: Path) -> Path:
+    """dossier's final HTML for the reader PDF, with its virtual URLs made file URLs, so that
+    plain WeasyPrint can render it without dossier's fetcher."""
+    from dossier.build import _assets
+    from dossier.check import check
+    from dossier.config import load_config
+    from dossier.edition import assemble
+    from dossier.pdf import render_html
+    from dossier.project import THEME_DIR
+    from dossier.sandbox import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN
+    from dossier.theme import make_environment
+    from dossier.views import PageMap
+
+    config = load_config(root)
+    problems, dossier_, _ = check(config=config)
+    book = assemble(dossier_, config.editions["reader"], "0000000000", problems)
+    assets = _assets(book)
+    hints = json.loads((root / "build" / ".dossier" / "pages-reader.json").read_text())
+    html = render_html(book, make_environment(config.project), assets, "bench", PageMap(hints))
+    if assets.timeline_svg:
+        (work / "timeline.svg").write_bytes(assets.timeline_svg)
+    html = (
+        html.replace(PROJECT_ORIGIN, root.as_uri() + "/")
+        .replace(THEME_ORIGIN, THEME_DIR.as_uri() + "/")
+        .replace(GENERATED_ORIGIN, work.as_uri() + "/")
+    )
+    path = work / "final.html"
+    path.write_text(html)
+    return path
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def bench(size: str, runs: int, work: Path) -> dict[str, object]:
+    root = make(size, work / f"project-{size}")
+    print(f"== {size}", flush=True)
+    cold, _ = measure(dossier(root, "--force"))  # first build: no page-number hints yet
+    result: dict[str, object] = {"pages": pages(root), "cold_full": cold}
+    cases = {
+        "full": lambda: measure(dossier(root, "--force")),
+        "pdf": lambda: measure(dossier(root, "--force", "--format", "pdf")),
+        "epub": lambda: measure(dossier(root, "--force", "--format", "epub")),
+    }
+    html = bare_html(root, work)
+    out = work / f"bare-{size}.pdf"
+    bare = [
+        PYTHON,
+        "-c",
+        f"from weasyprint import HTML; HTML({str(html)!r}).write_pdf({str(out)!r})",
+    ]
+    cases["bare_weasyprint"] = lambda: measure(bare)
+    markdown = [str(root / s) for s in _sections(root)]
+    epub = work / f"pandoc-{size}.epub"
+    pandoc = [
+        "pandoc",
+        "--citeproc",
+        f"--bibliography={root / 'sections' / 'sources.yaml'}",
+        "--toc",
+        "--metadata",
+        f"title=Benchmark {size}",
+        "-o",
+        str(epub),
+        *markdown,
+    ]
+    if shutil.which("pandoc"):
+        cases["pandoc_epub"] = lambda: measure(pandoc)
+    for name, case in cases.items():
+        samples = [case() for _ in range(runs)]
+        result[name] = {**summary([s[0] for s in samples]), "peak_mib": max(s[1] for s in samples)}
+        print(f"  {name}: {result[name]}", flush=True)
+    measure(dossier(root))
+    nochange = [measure(dossier(root)) for _ in range(max(runs, 5))]
+    result["nochange"] = {
+        **summary([s[0] for s in nochange]),
+        "peak_mib": max(s[1] for s in nochange),
+    }
+    changed = []
+    section = root / _sections(root)[1]
+    original = section.read_text()
+    for i in range(runs):
+        section.write_text(original + f"\nAn added sentence, number {i}.\n")
+        changed.append(measure(dossier(root)))
+    section.write_text(original)
+    result["onechange"] = {
+        **summary([s[0] for s in changed]),
+        "peak_mib": max(s[1] for s in changed),
+    }
+    print(f"  nochange: {result['nochange']}\n  onechange: {result['onechange']}", flush=True)
+    return result
+
+
+def _sections(root: Path) -> list[str]:
+    from dossier.config import load_config
+
+    return load_config(root).section_files()
+
+
+def machine() -> dict[str, str]:
+    import weasyprint
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "0",
+    )
+    pandoc = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory_gib": f"{int(memory) / 2**20:.0f}",
+        "python": platform.python_version(),
+        "weasyprint": weasyprint.__version__,
+        "pandoc": pandoc.split("\n")[0],
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", default=["S", "M", "L"])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    results: dict[str, object] = {"machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="dossier-bench-") as work:
+        for size in args.sizes:
+            results[size] = bench(size, args.runs, Path(work))
+    (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    from report import write_report
+
+    write_report(results, REPO / "BENCHMARKS.md")
+    print(f"wrote {REPO / 'BENCHMARKS.md'}")
+
+
+if __name__ == "__main__":
+    main()
