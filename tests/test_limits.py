@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,33 @@ def test_too_many_pages_is_an_error(project: Path) -> None:
         r"\(raise \[limits\] max_pages in dossier.toml\)",
     ):
         build(project, formats=["pdf"])
+
+
+def _session_processes() -> set[int]:
+    """Processes of this test's session other than itself (Linux /proc)."""
+    mine = os.getsid(0)
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if (
+                    os.getsid(int(entry.name)) == mine
+                    and state != "Z"
+                    and os.getpgid(int(entry.name)) != os.getpgid(0)
+                ):
+                    found.add(int(entry.name))
+            except (ProcessLookupError, PermissionError, FileNotFoundError):
+                continue
+    return found
+
+
+def test_a_stopped_parallel_render_leaves_no_process_behind(project: Path) -> None:
+    from dossier.parallel import MIN_PAGES
+
+    before = _session_processes()
+    long_project(project, "render_timeout = 3", paragraphs=MIN_PAGES * 4)
+    with pytest.raises(DossierError, match="took longer than 3 s"):
+        build(project, formats=["pdf"])
+    time.sleep(0.5)
+    assert _session_processes() - before == set()
