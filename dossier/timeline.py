@@ -10,8 +10,9 @@ which is the figure's text equivalent.
 
 from __future__ import annotations
 
+import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import escape
 
@@ -21,7 +22,7 @@ from .document import Event
 WIDTH = 1000.0
 MARGIN = 16.0
 BREAK = 26.0
-LANE = 21.0
+LANE = 24.0
 AXIS_GAP = 26.0
 FONT = "'Dossier Sans', 'PT Sans', sans-serif"
 
@@ -35,15 +36,23 @@ class Segment:
     x1: float = 0.0
     first: float = 0.0  # the events' own extent, before padding
     last: float = 0.0
+    anchors: list[tuple[float, float]] = field(default_factory=list)  # (year, x)
 
     @property
     def span(self) -> float:
         return self.end - self.start
 
     def x(self, year: float) -> float:
+        """Position of a moment: piecewise linear between the anchors (see `_warp`)."""
         if self.span <= 0:
             return (self.x0 + self.x1) / 2
-        return self.x0 + (year - self.start) / self.span * (self.x1 - self.x0)
+        if not self.anchors:
+            return self.x0 + (year - self.start) / self.span * (self.x1 - self.x0)
+        year = min(max(year, self.anchors[0][0]), self.anchors[-1][0])
+        for (t0, x0), (t1, x1) in itertools.pairwise(self.anchors):
+            if t0 <= year <= t1:
+                return x0 if t1 == t0 else x0 + (year - t0) / (t1 - t0) * (x1 - x0)
+        return self.anchors[-1][1]
 
 
 @dataclass
@@ -100,31 +109,70 @@ def _layout(segments: list[Segment], total: int) -> None:
         x = segment.x1 + BREAK
 
 
-def _ticks(segment: Segment) -> list[tuple[float, str]]:
-    """Tick positions and labels; a segment holding a single event gets its year only."""
+def _warp(segment: Segment, events: list[Event]) -> None:
+    """Compress empty stretches and widen crowded ones: every event boundary is placed
+    halfway between its linear position and its rank among the segment's boundaries. The
+    scale stays monotonic, so ticks and ranges remain true; the caption says it is
+    compressed."""
+    ends = (t for i in segment.events for t in (events[i].start_year, events[i].end_year))
+    times = sorted(
+        {segment.start, segment.end, *(min(max(t, segment.start), segment.end) for t in ends)}
+    )
+    if len(times) < 3:
+        return
+    width, last = segment.x1 - segment.x0, len(times) - 1
+    for rank, t in enumerate(times):
+        share = 0.5 * (t - segment.start) / segment.span + 0.5 * rank / last
+        segment.anchors.append((t, segment.x0 + width * share))
+
+
+def _ticks(segment: Segment) -> list[tuple[float, str, int | None]]:
+    """Candidate ticks (position, label, year of a month tick); a segment holding a single
+    event gets its year only. `_shown_ticks` picks the ones that fit."""
     start, end = segment.start, segment.end
     span = end - start
     if len(segment.events) == 1:
         middle = (segment.first + segment.last) / 2
-        return [(middle, str(math.floor(middle)))]
+        return [(middle, str(math.floor(middle)), None)]
     if span < 3:
-        ticks: list[tuple[float, str]] = []
+        ticks: list[tuple[float, str, int | None]] = []
         year, month = int(start), int((start % 1) * 12) + 1
         step = 1 if span < 0.8 else 3
-        while True:
-            position = year + (month - 1) / 12
-            if position > end:
-                break
+        while (position := year + (month - 1) / 12) <= end:
             if position >= start:
-                label = MONTHS[month - 1][:3] + (f" {year}" if month == 1 or not ticks else "")
-                ticks.append((position, label))
+                ticks.append((position, MONTHS[month - 1][:3], year))
             month += step
             if month > 12:
                 year, month = year + 1, month - 12
         return ticks
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000) if span / s <= 6)
+    step = _nice_step(span / 6)
     first = math.ceil(start / step) * step
-    return [(float(y), str(y)) for y in range(int(first), int(end) + 1, step)]
+    return [(float(y), str(y), None) for y in range(int(first), int(end) + 1, step)]
+
+
+def _nice_step(least: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50 … years that is at least `least`."""
+    power = 10 ** max(0, math.floor(math.log10(max(least, 1))))
+    return next(power * m for m in (1, 2, 5, 10) if power * m >= least)
+
+
+def _shown_ticks(segment: Segment) -> list[tuple[float, str]]:
+    """The ticks whose labels fit (the compressed parts of the axis get fewer); the first
+    shown month of each year carries the year."""
+    shown: list[tuple[float, str]] = []
+    right, year_shown = -math.inf, None
+    for position, label, year in _ticks(segment):
+        x = segment.x(position)
+        if year is not None and year != year_shown:
+            label = f"{label} {year}"
+        half = 3.5 * len(label)  # about half the label's width at 13 px
+        if x - half < right + 8:
+            continue
+        if len(segment.events) > 1 and (x < segment.x0 + 4 or x > segment.x1 - 16):
+            continue  # keep labels clear of the break marks
+        shown.append((x, label))
+        right, year_shown = x + half, year
+    return shown
 
 
 def _place(items: list[tuple[float, float]]) -> list[int]:
@@ -147,6 +195,8 @@ def render_timeline(events: list[Event]) -> Figure:
     """Draw the events (numbered 1..n in table order) as an SVG figure."""
     segments = segments_for(events)
     _layout(segments, len(events))
+    for segment in segments:
+        _warp(segment, events)
     home = {i: s for s in segments for i in s.events}
     shapes = []
     for i, event in enumerate(events):
@@ -154,7 +204,7 @@ def render_timeline(events: list[Event]) -> Figure:
         x0 = segment.x(max(event.start_year, segment.start))
         x1 = segment.x(min(event.end_year, segment.end))
         is_bar = x1 - x0 > 7
-        label_width = 7 + 6.2 * len(str(i + 1))
+        label_width = 8 + 7.6 * len(str(i + 1))
         right = max(x1, x0 + label_width + 4) if is_bar else x0 + 6 + label_width
         extent = (x0 - (0 if is_bar else 5), right)
         shapes.append((extent, i, x0, x1, is_bar))
@@ -166,62 +216,65 @@ def render_timeline(events: list[Event]) -> Figure:
     height = axis_y + AXIS_GAP + 18
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {height:.0f}" '
-        f'width="{WIDTH:.0f}" height="{height:.0f}" font-family="{FONT}" font-size="12">',
+        f'width="{WIDTH:.0f}" height="{height:.0f}" font-family="{FONT}" font-size="14">',
         '<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="5" height="5" fill="#f3e4e6"/>'
         '<line x1="0" y1="0" x2="0" y2="5" stroke="#7a1f2b" stroke-width="2"/></pattern></defs>',
     ]
+    for k, (_, _, x0, _, _) in enumerate(shapes):  # stems first, under every shape
+        parts.append(
+            f'<line x1="{x0:.1f}" y1="{14 + lane_of[k] * LANE + 11:.1f}" x2="{x0:.1f}" '
+            f'y2="{axis_y:.1f}" stroke="#c8c2b8" stroke-width="0.7"/>'
+        )
     for k, (_, i, x0, x1, is_bar) in enumerate(shapes):
         event = events[i]
         y = 14 + lane_of[k] * LANE
         fill = "url(#hatch)" if event.approximate else "#7a1f2b"
         if is_bar:
             parts.append(
-                f'<rect x="{x0:.1f}" y="{y:.1f}" width="{x1 - x0:.1f}" height="11" '
+                f'<rect x="{x0:.1f}" y="{y:.1f}" width="{x1 - x0:.1f}" height="13" '
                 f'rx="2" fill="{fill}" stroke="#7a1f2b" stroke-width="1"/>'
             )
             if math.isinf(event.earliest):
                 parts.append(
-                    f'<path d="M{x0 - 7:.1f} {y + 5.5:.1f} l7 -5.5 v11 z" fill="#7a1f2b"/>'
+                    f'<path d="M{x0 - 7:.1f} {y + 6.5:.1f} l7 -6.5 v13 z" fill="#7a1f2b"/>'
                 )
             if math.isinf(event.latest):
                 parts.append(
-                    f'<path d="M{x1 + 7:.1f} {y + 5.5:.1f} l-7 -5.5 v11 z" fill="#7a1f2b"/>'
+                    f'<path d="M{x1 + 7:.1f} {y + 6.5:.1f} l-7 -6.5 v13 z" fill="#7a1f2b"/>'
                 )
             text_x = x0 + 3 if x1 - x0 > label_width else x1 + 3
             colour = "#ffffff" if x1 - x0 > label_width and not event.approximate else "#1c1b19"
         else:
             hollow = "#ffffff" if event.approximate else "#7a1f2b"
             parts.append(
-                f'<circle cx="{x0:.1f}" cy="{y + 5.5:.1f}" r="4.5" fill="{hollow}" '
+                f'<circle cx="{x0:.1f}" cy="{y + 6.5:.1f}" r="5" fill="{hollow}" '
                 'stroke="#7a1f2b" stroke-width="1.6"/>'
             )
             text_x, colour = x0 + 7, "#1c1b19"
-        mark = "?" if event.uncertain else ""
+        label = f"{i + 1}{'?' if event.uncertain else ''}"
+        if colour != "#ffffff":  # a dark label gets a plain ground over stems and hatching
+            parts.append(
+                f'<rect x="{text_x - 1.5:.1f}" y="{y:.1f}" width="{3 + 8 * len(label):.1f}" '
+                'height="13" fill="#ffffff" fill-opacity="0.9"/>'
+            )
         parts.append(
-            f'<text x="{text_x:.1f}" y="{y + 9.5:.1f}" fill="{colour}" '
-            f'font-weight="700">{i + 1}{mark}</text>'
-        )
-        parts.append(
-            f'<line x1="{x0:.1f}" y1="{y + 11:.1f}" x2="{x0:.1f}" y2="{axis_y:.1f}" '
-            'stroke="#c8c2b8" stroke-width="0.7"/>'
+            f'<text x="{text_x:.1f}" y="{y + 11:.1f}" fill="{colour}" '
+            f'font-weight="700">{label}</text>'
         )
     for n, segment in enumerate(segments):
         parts.append(
             f'<line x1="{segment.x0:.1f}" y1="{axis_y:.1f}" x2="{segment.x1:.1f}" '
             f'y2="{axis_y:.1f}" stroke="#1c1b19" stroke-width="1.4"/>'
         )
-        for position, label in _ticks(segment):
-            x = segment.x(position)
-            if len(segment.events) > 1 and (x < segment.x0 + 4 or x > segment.x1 - 16):
-                continue  # keep labels clear of the break marks
+        for x, label in _shown_ticks(segment):
             parts.append(
                 f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + 5:.1f}" '
                 'stroke="#1c1b19" stroke-width="1"/>'
             )
             parts.append(
-                f'<text x="{x:.1f}" y="{axis_y + 18:.1f}" text-anchor="middle" '
-                f'fill="#5d5a54" font-size="11">{escape(label)}</text>'
+                f'<text x="{x:.1f}" y="{axis_y + 20:.1f}" text-anchor="middle" '
+                f'fill="#5d5a54" font-size="13">{escape(label)}</text>'
             )
         if n < len(segments) - 1:
             bx = segment.x1 + BREAK / 2
@@ -255,5 +308,6 @@ def _alt(events: list[Event], segments: list[Segment]) -> str:
 CAPTION = (
     "Numbers are rows of the chronology table. Bars are periods, dots single dates; "
     "hatched bars and hollow dots are approximate, “?” marks uncertain dates. The axis is "
-    "broken (//) where decades pass without events; each segment has its own scale."
+    "broken (//) where decades pass without events, and within a segment the scale is "
+    "compressed where events are sparse and widened where they crowd."
 )
