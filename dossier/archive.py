@@ -15,9 +15,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .document import Book
 from .errors import VerifyError
+from .fingerprint import fingerprint
 from .sandbox import GENERATED_ORIGIN, make_fetcher, project_url
 from .styles import Stylesheets
 
@@ -32,7 +32,7 @@ def engine_versions() -> dict[str, str]:
 
     pango_version = pango.pango_version()
     return {
-        "dossier": __version__,
+        "dossier": fingerprint(),  # release + digest of the code and engines
         "weasyprint": weasyprint.__version__,
         "ebooklib": version("ebooklib"),
         "pango": f"{pango_version // 10000}.{pango_version // 100 % 100}.{pango_version % 100}",

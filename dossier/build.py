@@ -23,6 +23,7 @@ from . import __version__
 from .cache import Cache, request_key, sha256_file
 from .config import Config, Edition, load_config
 from .errors import ConfigError
+from .fingerprint import fingerprint
 from .outputs import output_lock, output_name, superseded, write_atomic
 from .workers import Job, Limits, Workers
 
@@ -75,7 +76,7 @@ def build(
     config = load_config(project_dir)
     plan = _plan(config, editions, formats)
     folder = Path(output_dir) if output_dir else config.root / "build"
-    request = request_key(config, plan, __version__)
+    request = request_key(config, plan, fingerprint())
     with output_lock(folder):
         cache = Cache(folder)
         if not force:
@@ -141,7 +142,7 @@ def _read(
     inputs = dict(config.project.files_read)
     books = []
     for edition, fmts in plan:
-        stamp = edition_stamp(dossier, edition, inputs, __version__)
+        stamp = edition_stamp(dossier, edition, inputs, fingerprint())
         books.append((assemble(dossier, edition, stamp, problems), fmts))
     problems.raise_errors()
     return books, sheets, inputs

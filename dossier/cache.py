@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .fingerprint import fingerprint
 from .outputs import STATE_DIR, write_atomic
 
 RECORD = "last-build.json"
@@ -133,11 +134,7 @@ class Cache:
 
 
 def _date_versions() -> list[str]:
-    from importlib.metadata import version
-
-    from . import __version__
-
-    return [__version__, version("edtf")]
+    return [fingerprint()]
 
 
 def request_key(config: Any, plan: list[tuple[Any, list[str]]], version: str) -> dict[str, Any]:

@@ -30,7 +30,7 @@ SOURCES_TITLE = "Sources"
 
 def edition_stamp(dossier: Dossier, edition: Edition, files: dict[str, str], version: str) -> str:
     """A short id derived from the content: the hashes of every input file, the edition's
-    settings, the build time and the dossier version. Same inputs, same stamp."""
+    settings, the build time and the code's fingerprint. Same inputs, same stamp."""
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(f"{path}\0{files[path]}\n".encode())

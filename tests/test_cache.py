@@ -63,3 +63,60 @@ def test_outputs_of_an_edition_are_reused_when_another_is_added(project: Path) -
 def test_force_renders_again(project: Path) -> None:
     build_epub(project)
     assert not any(o.reused for o in build_epub(project, force=True))
+
+
+def test_other_code_or_engines_render_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dossier import fingerprint
+
+    [first] = build_epub(project)
+    engines = fingerprint._engine_versions()
+    monkeypatch.setattr(fingerprint, "_engine_versions", lambda: {**engines, "ebooklib": "0.21"})
+    fingerprint.fingerprint.cache_clear()
+    try:
+        [second] = build_epub(project)
+    finally:
+        fingerprint.fingerprint.cache_clear()
+    assert not second.reused
+    assert second.path != first.path  # a new stamp: the file name says which code made it
+
+
+def test_the_fingerprint_covers_the_package_and_the_engines() -> None:
+    import subprocess
+    import sys
+
+    from dossier import __version__
+    from dossier.fingerprint import ENGINES, _engine_versions, fingerprint
+
+    assert fingerprint().startswith(f"{__version__}+")
+    assert set(_engine_versions()) == ENGINES  # every engine is found installed
+    again = subprocess.run(
+        [sys.executable, "-c", "from dossier.fingerprint import fingerprint; print(fingerprint())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert again.stdout.strip() == fingerprint()
+
+
+def test_a_changed_template_changes_the_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from dossier import fingerprint
+
+    package = shutil.copytree(Path(fingerprint.__file__).parent, tmp_path / "dossier")
+    monkeypatch.setattr(fingerprint, "__file__", str(package / "fingerprint.py"))
+    fingerprint.fingerprint.cache_clear()
+    try:
+        before = fingerprint.fingerprint()
+        (package / "__pycache__").mkdir(exist_ok=True)
+        (package / "__pycache__" / "extra.pyc").write_bytes(b"compiled")  # not code we wrote
+        fingerprint.fingerprint.cache_clear()
+        assert fingerprint.fingerprint() == before
+        template = next((package / "templates").rglob("*.html"))
+        template.write_text(template.read_text() + "<!-- changed -->")
+        fingerprint.fingerprint.cache_clear()
+        assert fingerprint.fingerprint() != before
+    finally:
+        fingerprint.fingerprint.cache_clear()
