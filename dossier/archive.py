@@ -23,6 +23,7 @@ from .styles import Stylesheets
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "dossier-archive/1"
+MANIFEST_DESCRIPTION = "SHA-256 of every source file"
 
 
 def engine_versions() -> dict[str, str]:
@@ -83,30 +84,22 @@ def attachments(book: Book, sheets: Stylesheets, files: dict[str, str]) -> list[
 
     when = book.dossier.build_time
     fetcher = make_fetcher(book.config.project, {MANIFEST_NAME: manifest_json(book, sheets, files)})
-    items = [
-        Attachment(
-            url=project_url(path),
+
+    def attach(url: str, name: str, description: str, relationship: str) -> Any:
+        return Attachment(
+            url=url,
             url_fetcher=fetcher,
-            name=path,
-            description="Project source file",
+            name=name,
+            description=description,
             created=when,
             modified=when,
-            relationship="Source",
+            relationship=relationship,
         )
-        for path in sorted(files)
+
+    return [
+        *(attach(project_url(p), p, "Project source file", "Source") for p in sorted(files)),
+        attach(GENERATED_ORIGIN + MANIFEST_NAME, MANIFEST_NAME, MANIFEST_DESCRIPTION, "Data"),
     ]
-    items.append(
-        Attachment(
-            url=GENERATED_ORIGIN + MANIFEST_NAME,
-            url_fetcher=fetcher,
-            name=MANIFEST_NAME,
-            description="SHA-256 of every source file",
-            created=when,
-            modified=when,
-            relationship="Data",
-        )
-    )
-    return items
 
 
 def dedupe_associated_files(document: Any, pdf: Any) -> None:

@@ -18,7 +18,7 @@ from edtf.parser.edtf_exceptions import EDTFParseException
 
 from .data import Data, internal_flag, load_yaml
 from .document import Event, SourceRef
-from .errors import ContentError, Location, Problems
+from .errors import ContentError, Location, Problems, over_limit
 from .markup import parse_inline, slugify
 from .project import Project
 
@@ -254,8 +254,7 @@ def read_chronology(
     items = root["events"]
     if len(items) > max_events:
         problems.error(
-            f"{len(items):,} events; the limit is {max_events:,} "
-            "(raise [limits] max_events in dossier.toml)",
+            over_limit(f"{len(items):,} events", max_events, "max_events"),
             data.at("events"),
         )
         return []

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .data import Data, load_toml
-from .errors import ConfigError, ContentError, Location, Problems
+from .errors import ConfigError, ContentError, Location, Problems, over_limit
 from .project import Project
 
 MANIFEST = "dossier.toml"
@@ -387,8 +387,11 @@ def _check_consistency(config: Config, data: Data, problems: Problems) -> None:
         )
     if len(config.section_files()) > config.limits.max_sections:
         problems.error(
-            f"{len(config.section_files())} sections; the limit is "
-            f"{config.limits.max_sections} (raise [limits] max_sections)",
+            over_limit(
+                f"{len(config.section_files()):,} sections",
+                config.limits.max_sections,
+                "max_sections",
+            ),
             data.at("sections"),
         )
     for i, name in enumerate(config.default_editions):

@@ -157,34 +157,22 @@ def write_epub(
     for prop, value in (*ACCESSIBILITY, ("schema:accessibilitySummary", SUMMARY)):
         eb.add_metadata("OPF", prop, value, {"property": prop})
 
-    css = epub.EpubItem(
-        uid="style-theme",
-        file_name="styles/dossier.css",
-        media_type="text/css",
-        content=theme_file("epub.css")
-        + f"\n:root {{ --accent: {config.accent_colour}; }}\n".encode(),
-    )
-    eb.add_item(css)
+    def add_file(uid: str, file_name: str, media: str, content: bytes) -> Any:
+        item = epub.EpubItem(uid=uid, file_name=file_name, media_type=media, content=content)
+        eb.add_item(item)
+        return item
+
+    def add_project_files(prefix: str, paths: list[str]) -> None:
+        for n, path in enumerate(paths, 1):
+            add_file(f"{prefix}-{n}", f"project/{path}", media_type(path), project.read_bytes(path))
+
+    accent = f"\n:root {{ --accent: {config.accent_colour}; }}\n".encode()
+    css = add_file("style-theme", "styles/dossier.css", "text/css", theme_file("epub.css") + accent)
     links = ["../styles/dossier.css"] + [f"../project/{path}" for path in sheets.files]
-    for n, path in enumerate(sheets.files + sheets.resources, 1):
-        eb.add_item(
-            epub.EpubItem(
-                uid=f"res-{n}",
-                file_name=f"project/{path}",
-                media_type=media_type(path),
-                content=project.read_bytes(path),
-            )
-        )
+    add_project_files("res", sheets.files + sheets.resources)
     eb.set_cover("images/cover.png", cover_png, create_page=False)
     if assets.timeline_svg is not None:
-        eb.add_item(
-            epub.EpubItem(
-                uid="timeline",
-                file_name="images/timeline.svg",
-                media_type="image/svg+xml",
-                content=assets.timeline_svg,
-            )
-        )
+        add_file("timeline", "images/timeline.svg", "image/svg+xml", assets.timeline_svg)
 
     view = View(book, "epub")
     context = template_context(book, view, assets, "../images/timeline.svg", version)
@@ -214,15 +202,7 @@ def write_epub(
                 chapter=chapter,
             )
         )
-    for n, path in enumerate(sorted(view.images), 1):
-        eb.add_item(
-            epub.EpubItem(
-                uid=f"img-{n}",
-                file_name=f"project/{path}",
-                media_type=media_type(path),
-                content=project.read_bytes(path),
-            )
-        )
+    add_project_files("img", sorted(view.images))
 
     eb.toc = [
         _toc_entry(view, chapter, item) for chapter, item in zip(book.chapters, items, strict=True)

@@ -86,6 +86,11 @@ class VerifyError(DossierError):
     """An archived PDF is damaged, altered, or not a dossier archive."""
 
 
+def over_limit(what: str, limit: int, setting: str) -> str:
+    """The message for a project that exceeds one of the manifest's [limits]."""
+    return f"{what}; the limit is {limit:,} (raise [limits] {setting} in dossier.toml)"
+
+
 class Problems:
     """Collects every problem found, so that all of them are reported together."""
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import markup
 from .document import Book, Chapter
-from .errors import OutputError
+from .errors import OutputError, over_limit
 from .pdfmerge import merge_parts
 from .views import PageMap
 
@@ -226,10 +226,8 @@ def render_in_chunks(
             total = body_end + (len(back_doc.pages) if back_doc else 0)
             log.debug("back matter laid out (%.1f s)", time.perf_counter() - began)
             if max_pages and total > max_pages:
-                raise OutputError(
-                    f"the PDF has {total:,} pages; the limit is {max_pages:,} "
-                    "(raise [limits] max_pages in dossier.toml)"
-                )
+                pages = f"the PDF has {total:,} pages"
+                raise OutputError(over_limit(pages, max_pages, "max_pages"))
             _LATE.set(lambda pages, context: (1, total))
             front_doc = renderer.render(
                 render_html(book, env, assets, version, PageMap(anchors), chapters=[])
@@ -287,15 +285,11 @@ def _chunk(
     max_pages: int,
 ) -> None:
     """A worker: lay out some chapters, report their pages, wait for the numbering, write."""
-    import os
-    import traceback
-
     for connection in inherited:  # the coordinator's ends: without them, its death is EOF here
         connection.close()
 
-    from .errors import DossierError
     from .pdf import Renderer, render_html
-    from .workers import at_memory_limit
+    from .workers import reply_and_exit
 
     def numbering(pages: int, context: Any) -> tuple[int, int]:
         anchors: dict[str, int] = {}
@@ -306,22 +300,13 @@ def _chunk(
         start, total = sender.recv()
         return int(start), int(total)
 
-    try:
+    def work() -> tuple[bytes, list[Any]]:
         _FOREIGN_LINKS.set(True)
         _LATE.set(numbering)
         with Renderer(book, assets, max_pages) as renderer:
             document = renderer.render(
                 render_html(book, env, assets, version, PageMap(), front=False, chapters=chapters)
             )
-            message: tuple[str, Any] = ("ok", (renderer.write(document), renderer.capture.messages))
-    except MemoryError:
-        message = ("memory", None)
-    except DossierError as exc:
-        message = (type(exc).__name__, list(exc.problems))
-    except BaseException:
-        message = ("memory", None) if at_memory_limit() else ("bug", traceback.format_exc())
-    try:
-        sender.send(message)
-    finally:
-        sender.close()
-        os._exit(0)
+            return renderer.write(document), renderer.capture.messages
+
+    reply_and_exit(sender, work)

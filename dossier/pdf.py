@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .archive import dedupe_associated_files
 from .document import Book, Chapter
-from .errors import ContentError, OutputError
+from .errors import ContentError, OutputError, over_limit
 from .sandbox import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN, make_fetcher, project_url
 from .views import Assets, PageMap, View, template_context
 
@@ -194,10 +194,8 @@ class Renderer:
         except FatalURLFetchingError as exc:
             raise ContentError(f"the PDF needs a file outside the project: {exc}") from None
         if self.max_pages and len(document.pages) > self.max_pages:
-            raise OutputError(
-                f"the PDF has {len(document.pages):,} pages; the limit is "
-                f"{self.max_pages:,} (raise [limits] max_pages in dossier.toml)"
-            )
+            pages = f"the PDF has {len(document.pages):,} pages"
+            raise OutputError(over_limit(pages, self.max_pages, "max_pages"))
         return document
 
     def write(self, document: Any, attachments: Callable[[], list[Any]] | None = None) -> bytes:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from .errors import ContentError, Location
+from .errors import ContentError, Location, over_limit
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Files that belong to dossier itself (theme, templates) may also be read.
@@ -104,8 +104,9 @@ class Project:
                 raise ContentError(f"'{rel}' is not a regular file", where)
             if info.st_size > self.max_file_bytes:
                 raise ContentError(
-                    f"'{rel}' is {info.st_size:,} bytes; the limit is {self.max_file_bytes:,} "
-                    "(raise [limits] max_file_bytes in dossier.toml)",
+                    over_limit(
+                        f"'{rel}' is {info.st_size:,} bytes", self.max_file_bytes, "max_file_bytes"
+                    ),
                     where,
                 )
             data = f.read(self.max_file_bytes + 1)
@@ -132,8 +133,11 @@ class Project:
             for number, line_text in enumerate(text.split("\n"), 1):
                 if len(line_text) > max_line:
                     raise ContentError(
-                        f"line is {len(line_text):,} characters long; the limit is {max_line:,} "
-                        "(raise [limits] max_line_chars in dossier.toml)",
+                        over_limit(
+                            f"line is {len(line_text):,} characters long",
+                            max_line,
+                            "max_line_chars",
+                        ),
                         Location(rel, number),
                     )
         return text

@@ -16,7 +16,7 @@ from typing import Any
 
 from .data import Data, internal_flag, load_yaml
 from .document import Source, SourceGroup
-from .errors import ContentError, Location, Problems
+from .errors import ContentError, Location, Problems, over_limit
 from .project import Project
 
 CSL_TYPES = frozenset(
@@ -102,8 +102,7 @@ def read_sources(
     entries = root["references"]
     if len(entries) > max_sources:
         problems.error(
-            f"{len(entries):,} sources; the limit is {max_sources:,} "
-            "(raise [limits] max_sources in dossier.toml)",
+            over_limit(f"{len(entries):,} sources", max_sources, "max_sources"),
             data.at("references"),
         )
         return {}

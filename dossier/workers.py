@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import ConfigError, ContentError, DossierError, OutputError, Problem, VerifyError
 
@@ -177,21 +177,31 @@ def at_memory_limit() -> bool:
 def _serve(
     connection: Connection, parents_end: Connection, memory_mb: int, warm: Callable[[], None] | None
 ) -> None:
-    """A worker: warm up, bound its memory, run the one job it is sent, reply, exit (without
-    interpreter teardown, which only costs time)."""
+    """A worker: warm up, bound its memory, run the one job it is sent, reply, exit."""
     parents_end.close()
-    message: tuple[str, Any] = ("bug", "no job")
-    try:
+
+    def work() -> Any:
         os.setpgrp()
         gc.disable()  # layout allocates many long-lived objects; collecting them costs ~15 %
         if warm is not None:
             warm()
         limit = memory_mb * 1024 * 1024  # the document's share, after the fixed imports
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        job: Job = connection.recv()
-        message = ("ok", job.function(*job.args))
-    except EOFError:
-        os._exit(0)  # the build ended without a job for this worker
+        try:
+            job: Job = connection.recv()
+        except EOFError:
+            os._exit(0)  # the build ended without a job for this worker
+        return job.function(*job.args)
+
+    reply_and_exit(connection, work)
+
+
+def reply_and_exit(connection: Any, work: Callable[[], Any]) -> NoReturn:
+    """In a worker process: run `work`, send ("ok", result) or what went wrong, and exit
+    without interpreter teardown (which only costs time)."""
+    message: tuple[str, Any]
+    try:
+        message = ("ok", work())
     except MemoryError:
         message = ("memory", None)
     except DossierError as exc:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,31 +51,42 @@ def test_too_many_pages_is_an_error(project: Path) -> None:
         build(project, formats=["pdf"])
 
 
-def _session_processes() -> set[int]:
-    """Processes of this test's session other than itself (Linux /proc)."""
-    mine = os.getsid(0)
-    found = set()
+def _descendants() -> set[int]:
+    """Live processes descended from this one (Linux /proc). With this process a child
+    subreaper, a worker orphaned by its parent's death is re-parented here and still counts."""
+    parents = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
+        if entry.name.isdigit():
             try:
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                if (
-                    os.getsid(int(entry.name)) == mine
-                    and state != "Z"
-                    and os.getpgid(int(entry.name)) != os.getpgid(0)
-                ):
-                    found.add(int(entry.name))
-            except (ProcessLookupError, PermissionError, FileNotFoundError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
                 continue
+            if fields[0] != "Z":
+                parents[int(entry.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
     return found
 
 
+@pytest.fixture
+def subreaper() -> Iterator[None]:
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_CHILD_SUBREAPER = 36
+    assert libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    yield
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+
+
+@pytest.mark.usefixtures("subreaper")
 def test_a_stopped_parallel_render_leaves_no_process_behind(project: Path) -> None:
     from dossier.parallel import MIN_PAGES
 
-    before = _session_processes()
+    before = _descendants()
     long_project(project, "render_timeout = 3", paragraphs=MIN_PAGES * 4)
     with pytest.raises(DossierError, match="took longer than 3 s"):
         build(project, formats=["pdf"])
     time.sleep(0.5)
-    assert _session_processes() - before == set()
+    assert _descendants() - before == set()
