@@ -149,13 +149,61 @@ def pdf_ids(data: bytes) -> set[str]:
     return set(PdfReader(io.BytesIO(data)).named_destinations)
 
 
-def epub_ids(data: bytes) -> set[str]:
-    found: set[str] = set()
+def _epub_documents(data: bytes) -> Iterable[tuple[str, Any]]:
+    """(name, root element) of every XHTML and SVG file in an EPUB."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
-            if name.endswith(".xhtml"):
-                found |= set(re.findall(r'\sid="([^"]+)"', archive.read(name).decode()))
-    return found
+            if name.endswith((".xhtml", ".svg")):
+                parser = etree.XMLParser(resolve_entities=False, no_network=True)
+                yield name, etree.fromstring(archive.read(name), parser)
+
+
+def epub_ids(data: bytes) -> set[str]:
+    return {
+        element.get("id")
+        for name, root in _epub_documents(data)
+        if name.endswith(".xhtml")
+        for element in root.iter()
+        if isinstance(element.tag, str) and element.get("id")
+    }
+
+
+#: Elements that run, embed or submit something; an EPUB of dossier's has none.
+ACTIVE_ELEMENTS = frozenset(
+    {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base"}
+    | {"handler", "listener"}  # SVG
+)
+_URL_ATTRIBUTES = frozenset(["href", "src", "action", "formaction", "data", "poster"])
+_SAFE_URL = re.compile(r"^(https?:|mailto:|#|[^:/?#]*([/?#]|$))", re.I)
+
+
+def active_content(data: bytes) -> str:
+    """The first thing in an EPUB that could run code or reach a file ('' if none): active
+    elements, event-handler attributes, links with other schemes than http(s) and mailto."""
+    for name, root in _epub_documents(data):
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            tag = etree.QName(element).localname
+            if tag in ACTIVE_ELEMENTS:
+                return f"<{tag}> in {name}"
+            for attribute, value in element.attrib.items():
+                local = etree.QName(attribute).localname.lower()
+                if local.startswith("on"):
+                    return f"an event handler ({local}) in {name}"
+                if local in _URL_ATTRIBUTES and not _SAFE_URL.match(value.strip()):
+                    return f"the link '{value}' in {name}"
+    return ""
+
+
+def check_inert(book: Book, outputs: dict[str, bytes]) -> None:
+    """Fail if an EPUB would carry active content (only a project template can put it
+    there: the content itself is checked before rendering)."""
+    if "epub" in outputs and (found := active_content(outputs["epub"])):
+        raise OutputError(
+            f"the {book.edition.name} EPUB would contain {found}: EPUBs from dossier carry no "
+            "scripts, forms, embedded content or links to files; check your templates/ folder"
+        )
 
 
 def check_parity(book: Book, outputs: dict[str, bytes]) -> None:

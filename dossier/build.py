@@ -262,7 +262,7 @@ def _write(
     config: Config,
 ) -> list[Output]:
     """Audit each edition's new files, then write them atomically; drop superseded ones."""
-    from .audit import check_leaks, check_pages, check_parity
+    from .audit import check_inert, check_leaks, check_pages, check_parity
 
     outputs = []
     for book, fmts in books:
@@ -271,6 +271,7 @@ def _write(
         if "pdf" in fresh:
             check_pages(book, files[(edition, "pdf")][1] or 0)
         check_leaks(book, fresh)
+        check_inert(book, fresh)
         check_parity(book, fresh)
         for fmt in fmts:
             data, pages = files[(edition, fmt)]

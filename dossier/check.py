@@ -9,6 +9,7 @@ import difflib
 import io
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 from lxml import etree
 from markdown_it.token import Token
@@ -17,14 +18,19 @@ from . import markup
 from .config import Config, load_config
 from .document import Dossier, Section
 from .edition import assemble
-from .errors import ContentError, Location, Problems
+from .errors import ContentError, Problems
 from .project import Project
 from .reader import RESERVED_IDS, read_dossier
+from .sandbox import parse_xml
+from .sources import check_style
 from .styles import Stylesheets, read_stylesheets
 from .theme import TEMPLATE_DIR
 
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
-_BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file):", re.I)
+MAX_NESTING = 40
+NOT_ALLOWED = "not allowed: links may point to http(s), mailto, or #ids in the dossier"
+# markdown-it leaves links with these schemes as text; they are refused all the same
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^\s)>]*)", re.I)
 IMAGE_TYPES = {
     b"\x89PNG\r\n\x1a\n": "png",
     b"\xff\xd8\xff": "jpeg",
@@ -50,14 +56,17 @@ SVG_FORBIDDEN = {
 
 
 def check(
-    project_dir: str = ".", config: Config | None = None
+    project_dir: str | Path = ".", config: Config | None = None
 ) -> tuple[Problems, Dossier | None, Stylesheets | None]:
     """Load and check a whole project; every problem is collected, nothing is rendered."""
     problems = Problems()
     config = config or load_config(project_dir)
     project = config.project
     dossier = read_dossier(config, problems, project)
-    sheets = read_stylesheets(project, config.styles, problems)
+    if config.sources:
+        check_style(config, problems)
+    named = [(path, config.at("styles", i)) for i, path in enumerate(config.styles)]
+    sheets = read_stylesheets(project, named, problems)
     _read_templates(project, problems)
     check_dossier(dossier, project, problems)
     if not problems.errors:
@@ -81,58 +90,65 @@ def _read_templates(project: Project, problems: Problems) -> None:
 
 
 def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> None:
-    """Cross-references between files (the per-file checks happen while reading)."""
+    """Cross-references between files (the per-file checks happen while reading). A file that
+    could not be read is reported once: references into it are not reported again."""
     sources = dossier.sources
+    keys_known = "sources" not in dossier.incomplete
     cited: set[str] = set()
-    ids = set(RESERVED_IDS) | {s.id for s in dossier.sections}
-    ids |= {h.id for s in dossier.sections for h in s.headings}
-    ids |= {e.id for e in dossier.events} | {f"src-{k}" for k in sources}
+    ids: set[str] | None = None  # None: targets may be in a file that could not be read
+    if not {"sections", "chronology"} & dossier.incomplete:
+        ids = set(RESERVED_IDS) | {s.id for s in dossier.sections}
+        ids |= {h.id for s in dossier.sections for h in s.headings}
+        ids |= {e.id for e in dossier.events} | {f"src-{k}" for k in sources}
     files = {s.path: s for s in dossier.sections}
     sections = dossier.sections + ([dossier.colophon] if dossier.colophon else [])
     for section in sections:
         _check_notes(section, problems)
+        _check_nesting(section, problems)
         for token in _section_inline(section):
             where = section.locate(token)
             if token.type == "citation":
                 for item in token.meta["items"]:
                     cited.add(item.key)
-                    if item.key not in sources:
+                    if item.key not in sources and keys_known:
                         problems.error(
                             _unknown_key(item.key, sources), section.locate(token, "@" + item.key)
                         )
             elif token.type == "link_open":
-                _check_link(token, section, ids, files, problems)
+                href = markup.attr(token, "href")
+                problem = _link_problem(href, ids, files)
+                if problem:
+                    problems.error(problem, section.locate(token, href))
             elif token.type == "image":
                 _check_image(token, section, project, problems)
             elif token.type == "span_open" and not markup.is_internal_span(token):
                 problems.error("only {.internal} may follow a bracketed span", where)
-            elif token.type == "text" and _BAD_LINK.search(token.content):
-                problems.error(
-                    "link target not allowed: links may point to http(s), mailto, "
-                    "or #ids in the dossier",
-                    where,
-                )
+            elif token.type == "text" and (bad := _BAD_LINK.search(token.content)):
+                problems.error(f"link target '{bad[1]}' {NOT_ALLOWED}", where)
     for event in dossier.events:
         for ref in event.sources:
             cited.add(ref.key)
-            if ref.key not in sources:
+            if ref.key not in sources and keys_known:
                 problems.error(_unknown_key(ref.key, sources), ref.where)
-        for text in (event.event, event.note):
-            for token in markup.walk(markup.parse_inline(text)):
+        for text in (event.event, event.note, event.place, event.label):
+            tokens = markup.parse_inline(text)
+            if any(t.level > MAX_NESTING for t in tokens):
+                problems.error(f"markup nested more than {MAX_NESTING} levels deep", event.where)
+            for token in markup.walk(tokens):
                 if token.type == "link_open":
-                    href = markup.attr(token, "href")
-                    if not _internal_target_ok(href, ids, files) and not href.startswith(
-                        ALLOWED_SCHEMES
-                    ):
-                        problems.error(f"link target '{href}' not found", event.where)
+                    problem = _link_problem(markup.attr(token, "href"), ids, files)
+                    if problem:
+                        problems.error(problem, event.where)
+                elif token.type == "text" and (bad := _BAD_LINK.search(token.content)):
+                    problems.error(f"link target '{bad[1]}' {NOT_ALLOWED}", event.where)
                 elif token.type == "image":
                     problems.error("images are not allowed in chronology events", event.where)
     based_on = dossier.config.based_on
-    if based_on and based_on not in sources:
-        problems.error(f"based_on: {_unknown_key(based_on, sources)}", Location("dossier.toml"))
+    if based_on and based_on not in sources and keys_known:
+        problems.error(_unknown_key(based_on, sources), dossier.config.at("based_on"))
     cited.add(based_on)
     for key, source in sources.items():
-        if key not in cited:
+        if key not in cited and not dossier.incomplete:
             problems.warning(f"source '{key}' is never cited", source.where)
 
 
@@ -147,6 +163,25 @@ def _section_inline(section: Section) -> Iterator[Token]:
         for token in tokens:
             if token.children:
                 yield from markup.walk(token.children)
+
+
+def _nesting(token: Token) -> int:
+    """How deeply elements nest at a block token (emphasis, links and spans included)."""
+    return token.level + max((child.level for child in token.children or []), default=0)
+
+
+def _check_nesting(section: Section, problems: Problems) -> None:
+    """The renderers recurse per nested element; a few hundred levels exhaust Python's
+    stack, so markup nested beyond any real use is refused (once per section)."""
+    for tokens in [section.tokens, *(n.tokens for n in section.notes.values())]:
+        deep = next((t for t in tokens if _nesting(t) > MAX_NESTING), None)
+        if deep is not None:
+            problems.error(
+                f"markup nested {_nesting(deep)} levels deep (emphasis, links, lists or quotes "
+                f"inside one another); the most is {MAX_NESTING}",
+                section.locate(deep),
+            )
+            return
 
 
 def _check_notes(section: Section, problems: Problems) -> None:
@@ -173,21 +208,16 @@ def _internal_target_ok(href: str, ids: set[str], files: dict[str, Section]) -> 
     return fragment in ids
 
 
-def _check_link(
-    token: Token, section: Section, ids: set[str], files: dict[str, Section], problems: Problems
-) -> None:
-    href = markup.attr(token, "href")
-    where = section.locate(token, href)
+def _link_problem(href: str, ids: set[str] | None, files: dict[str, Section]) -> str:
+    """Why a link target is refused, or "". Links may go to the web, to mail, or to an id in
+    the dossier (`ids`, or None when a file that holds ids could not be read)."""
     if href.startswith(ALLOWED_SCHEMES):
-        return
+        return ""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
-        problems.error(
-            f"link target '{href}' not allowed: links may point to http(s), mailto, "
-            "or #ids in the dossier",
-            where,
-        )
-    elif not _internal_target_ok(href, ids, files):
-        problems.error(f"link target '{href}' not found: no section or heading has this id", where)
+        return f"link target '{href}' {NOT_ALLOWED}"
+    if ids is not None and not _internal_target_ok(href, ids, files):
+        return f"link target '{href}' not found: no section or heading has this id"
+    return ""
 
 
 def _check_image(token: Token, section: Section, project: Project, problems: Problems) -> None:
@@ -226,13 +256,10 @@ def image_problem(data: bytes, name: str) -> str:
 
 
 def _svg_problem(data: bytes, name: str) -> str:
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
     try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        return f"'{name}' is not a valid SVG file ({exc})"
+        root = parse_xml(data)
+    except ValueError as exc:
+        return f"'{name}' is not a usable SVG image: {exc}"
     if etree.QName(root).localname != "svg":
         return f"'{name}' is not an SVG image"
     for element in root.iter():

@@ -6,8 +6,10 @@ qualifies a date but does not move it, so "c. March 2022" sorts with March 2022.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import io
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +20,7 @@ from edtf.parser.edtf_exceptions import EDTFParseException
 
 from .data import Data, internal_flag, load_yaml
 from .document import Event, SourceRef
-from .errors import ContentError, Location, Problems, over_limit
+from .errors import ContentError, Location, Problems
 from .markup import parse_inline, slugify
 from .project import Project
 
@@ -166,10 +168,15 @@ def dates_from_json(saved: object) -> None:
 
 def _parse_date(text: str) -> DateValue:
     try:
-        obj = parse_edtf(text)
+        # edtf prints a debugging line to stdout for some invalid values ("trying to …"),
+        # which would end up in `dossier check --format json`
+        with contextlib.redirect_stdout(io.StringIO()):
+            obj = parse_edtf(text)
     except EDTFParseException as exc:
         reason = str(exc).split(". Please")[0]
         raise ValueError(reason) from None
+    except Exception:  # edtf fails inside its own classes on some values (e.g. "0000-0X")
+        raise ValueError("not a date the EDTF parser can read") from None
     if isinstance(obj, edtf_classes.Interval | edtf_classes.Level1Interval):
         start, end = _point(obj.lower), _point(obj.upper)
         if start.open and end.open:
@@ -240,7 +247,8 @@ def read_chronology(
 ) -> list[Event]:
     """Read and validate the chronology file; return its events in chronological order."""
     try:
-        data = load_yaml(project.read_text(path, max_line=max_line), path, max_nodes)
+        text = project.read_text(path, max_line=max_line)
+        data = load_yaml(text, path, max_nodes, max_items=("events", max_events, "max_events"))
     except ContentError as exc:
         problems.extend(exc.problems)
         return []
@@ -252,12 +260,6 @@ def read_chronology(
         if key != "events":
             problems.error(f"unknown top-level key '{key}' (expected only 'events')", data.at(key))
     items = root["events"]
-    if len(items) > max_events:
-        problems.error(
-            over_limit(f"{len(items):,} events", max_events, "max_events"),
-            data.at("events"),
-        )
-        return []
     events = []
     seen: dict[str, Location] = {}
     for index, item in enumerate(items):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,9 @@ EXIT_USER_ERROR = 1
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Mistakes in the user's project: one line each, exit 1, no traceback."""
+    """Mistakes in the user's project: one line each, exit 1, no traceback. A termination
+    signal stops the build like Ctrl-C: cleanly, removing its temporary files."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         yield
     except DossierError as exc:

@@ -49,8 +49,9 @@ def _pattern(regex: str, what: str) -> Callable[[Any], str]:
     return lambda value: "" if compiled.fullmatch(value) else f"must be {what}"
 
 
-def _positive(value: int) -> str:
-    return "" if value > 0 else "must be greater than 0"
+def _up_to(most: int) -> Callable[[int], str]:
+    """A count from 1 to `most`: limits stay within what the machine can represent and do."""
+    return lambda value: "" if 1 <= value <= most else f"must be from 1 to {most:,}"
 
 
 def _page_size(value: str) -> str:
@@ -69,23 +70,23 @@ class Limits:
     """Bounds that keep a pathological project from hanging the machine."""
 
     max_file_bytes: int = setting(
-        "Largest file dossier reads, in bytes.", 5 * 1024 * 1024, _positive
+        "Largest file dossier reads, in bytes.", 5 * 1024 * 1024, _up_to(2**31)
     )
-    max_line_chars: int = setting("Longest line in a Markdown or data file.", 20_000, _positive)
-    max_sections: int = setting("Most section files in a dossier.", 500, _positive)
-    max_events: int = setting("Most chronology events.", 2_000, _positive)
-    max_sources: int = setting("Most entries in the sources file.", 2_000, _positive)
+    max_line_chars: int = setting("Longest line in a Markdown or data file.", 20_000, _up_to(10**8))
+    max_sections: int = setting("Most section files in a dossier.", 500, _up_to(100_000))
+    max_events: int = setting("Most chronology events.", 2_000, _up_to(1_000_000))
+    max_sources: int = setting("Most entries in the sources file.", 2_000, _up_to(1_000_000))
     max_yaml_nodes: int = setting(
-        "Most values a YAML file may expand to (stops alias bombs).", 200_000, _positive
+        "Most values a YAML file may expand to (stops alias bombs).", 200_000, _up_to(10**9)
     )
     max_pages: int = setting(
-        "Most pages a PDF may have; longer renders stop with an error.", 3_000, _positive
+        "Most pages a PDF may have; longer renders stop with an error.", 3_000, _up_to(1_000_000)
     )
     render_timeout: int = setting(
-        "Seconds a PDF render may take before it is stopped.", 900, _positive
+        "Seconds a PDF render may take before it is stopped.", 900, _up_to(7 * 86_400)
     )
     render_memory_mb: int = setting(
-        "Memory (MiB) a PDF rendering process may use.", 6_144, _positive
+        "Memory (MiB) a PDF rendering process may use.", 6_144, _up_to(1 << 20)
     )
 
 
@@ -192,6 +193,13 @@ class Config:
     editions: dict[str, Edition] = setting("Named editions ([editions.NAME] tables).", {})
     limits: Limits = setting("Resource limits ([limits] table).", Limits())
     root: Path = field(default=Path("."), metadata={"internal": True})
+    manifest: Data = field(
+        default_factory=lambda: Data(MANIFEST, {}), metadata={"internal": True}, repr=False
+    )
+
+    def at(self, *keys: str | int) -> Location:
+        """Where a manifest key was written (for messages about it)."""
+        return self.manifest.at(*keys)
 
     @functools.cached_property
     def project(self) -> Project:
@@ -231,7 +239,7 @@ def load_config(project_dir: str | Path) -> Config:
     if not problems.errors:
         limits = values.get("limits", Limits())
         editions = values.get("editions") or {"reader": Edition()}
-        values.update(editions=editions, limits=limits, root=project.root)
+        values.update(editions=editions, limits=limits, root=project.root, manifest=data)
         if not values.get("default_editions"):
             values["default_editions"] = list(editions)
         config = Config(**values)

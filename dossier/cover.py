@@ -26,7 +26,10 @@ class CoverText:
 
 def _font(data: bytes | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     if data:
-        return ImageFont.truetype(io.BytesIO(data), size)
+        try:
+            return ImageFont.truetype(io.BytesIO(data), size)
+        except OSError:  # a font FreeType cannot read (the check reports damaged ones)
+            pass
     return ImageFont.load_default(size)
 
 

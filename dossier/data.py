@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ContentError, Location, Problems
+from .errors import ContentError, Location, Problems, over_limit
 
 KeyPath = tuple[str | int, ...]
 
@@ -38,8 +38,16 @@ class Data:
         return self.positions.get((), Location(self.path, 1))
 
 
-def load_yaml(text: str, path: str, max_nodes: int = 200_000, line_offset: int = 0) -> Data:
-    """Parse one YAML document; `line_offset` shifts lines (for front matter)."""
+def load_yaml(
+    text: str,
+    path: str,
+    max_nodes: int = 200_000,
+    line_offset: int = 0,
+    max_items: tuple[str, int, str] | None = None,
+) -> Data:
+    """Parse one YAML document; `line_offset` shifts lines (for front matter). `max_items`
+    (key, limit, setting) bounds the length of the top-level list under `key`, checked
+    before the node budget so that a long list is reported as what it is."""
     import yaml  # imported here: a build with nothing to do never needs it
 
     try:
@@ -52,8 +60,17 @@ def load_yaml(text: str, path: str, max_nodes: int = 200_000, line_offset: int =
     except yaml.YAMLError as exc:
         raise ContentError(f"invalid YAML: {exc}", Location(path, 1)) from None
     data = Data(path, None)
-    if node is not None:
-        data.value = _Converter(data, max_nodes, line_offset).convert(node, ())
+    if node is None:
+        return data
+    converter = _Converter(data, max_nodes, line_offset)
+    if max_items and isinstance(node, yaml.MappingNode):
+        key, limit, setting = max_items
+        for key_node, value in node.value:
+            count = len(value.value) if isinstance(value, yaml.SequenceNode) else 0
+            if key_node.value == key and count > limit:
+                where = converter.where(key_node)
+                raise ContentError(over_limit(f"{count:,} {key}", limit, setting), where)
+    data.value = converter.convert(node, ())
     return data
 
 
@@ -138,6 +155,11 @@ def load_toml(text: str, path: str) -> Data:
     """Parse TOML; syntax errors carry tomllib's line and column."""
     try:
         value = tomllib.loads(text)
+    except RecursionError:
+        lines = text.split("\n")
+        deepest = max(range(len(lines)), key=lambda n: lines[n].count("[") + lines[n].count("{"))
+        where = Location(path, deepest + 1)
+        raise ContentError("invalid TOML: arrays or tables nested too deeply", where) from None
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_ERROR.match(str(exc))
         if match:

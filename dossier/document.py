@@ -135,6 +135,9 @@ class Dossier:
     sources: dict[str, Source]
     colophon: Section | None = None
     build_time: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    # what could not be read completely ("sections", "chronology", "sources"): checks that
+    # would only echo those errors (unknown keys, missing link targets) are skipped
+    incomplete: frozenset[str] = frozenset()
 
 
 ChapterKind = Literal["section", "chronology", "appendix"]

@@ -48,7 +48,9 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
     by_path = {s.path: s for s in dossier.sections}
     for entry in dossier.config.reading_order():
         if entry == CHRONOLOGY_MARK:
-            start = _chronology_start(edition, problems)
+            start = _chronology_start(
+                edition, problems, dossier.config.at("editions", edition.name, "chronology_from")
+            )
             events = [
                 _event_view(e, public)
                 for e in dossier.events
@@ -94,7 +96,7 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
                 f"edition '{edition.name}' is public but would attach the project's "
                 "source files, which contain internal material: make the edition "
                 'internal (audience = "internal") or drop attach_sources',
-                Location("dossier.toml"),
+                dossier.config.at("editions", edition.name, "attach_sources"),
             )
     return book
 
@@ -126,7 +128,7 @@ def _source_view(source: Source, public: bool) -> Source:
     )
 
 
-def _chronology_start(edition: Edition, problems: Problems) -> float:
+def _chronology_start(edition: Edition, problems: Problems, where: Location) -> float:
     """The earliest day an edition's chronology shows (`chronology_from`, EDTF)."""
     if not edition.chronology_from:
         return -math.inf
@@ -136,19 +138,20 @@ def _chronology_start(edition: Edition, problems: Problems) -> float:
         problems.error(
             f"editions.{edition.name}.chronology_from: invalid EDTF date "
             f"'{edition.chronology_from}': {exc}",
-            Location("dossier.toml"),
+            where,
         )
         return -math.inf
 
 
 def _check_parts(dossier: Dossier, edition: Edition, problems: Problems) -> None:
     known = set(GENERATED_PARTS) | {s.part for s in dossier.sections} | {"all"}
-    for part in edition.parts:
+    for i, part in enumerate(edition.parts):
         if part not in known:
             close = difflib.get_close_matches(part, known, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.error(
-                f"edition '{edition.name}': unknown part '{part}'{hint}", Location("dossier.toml")
+                f"edition '{edition.name}': unknown part '{part}'{hint}",
+                dossier.config.at("editions", edition.name, "parts", i),
             )
 
 

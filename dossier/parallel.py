@@ -31,6 +31,7 @@ import contextvars
 import copy
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -176,7 +177,8 @@ def render_in_chunks(
         receiver, sender = context.Pipe()
         inherited = [receiver, *(r for _, r in workers)]
         process = context.Process(
-            target=_chunk, args=(book, env, assets, version, group, sender, inherited, max_pages)
+            target=_chunk,
+            args=(book, env, assets, version, group, sender, inherited, max_pages, os.getpid()),
         )
         process.start()
         sender.close()
@@ -283,13 +285,15 @@ def _chunk(
     sender: Any,
     inherited: list[Any],
     max_pages: int,
+    coordinator: int,
 ) -> None:
     """A worker: lay out some chapters, report their pages, wait for the numbering, write."""
+    from .pdf import Renderer, render_html
+    from .workers import die_with, reply_and_exit
+
+    die_with(coordinator)
     for connection in inherited:  # the coordinator's ends: without them, its death is EOF here
         connection.close()
-
-    from .pdf import Renderer, render_html
-    from .workers import reply_and_exit
 
     def numbering(pages: int, context: Any) -> tuple[int, int]:
         anchors: dict[str, int] = {}

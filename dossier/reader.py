@@ -44,17 +44,21 @@ def read_dossier(config: Config, problems: Problems, project: Project | None = N
     """Read every content file named by the manifest; problems go to `problems`."""
     project = project or config.project
     limits = config.limits
+    incomplete = set()
     sections = []
     for path in config.section_files():
         section = _read_or_report(project, path, config, problems)
         if section is not None:
             sections.append(section)
+        else:
+            incomplete.add("sections")
     colophon = None
     if config.colophon:
         colophon = _read_or_report(project, config.colophon, config, problems, title="Colophon")
         if colophon is not None:
             colophon.id = "colophon"
     events = []
+    errors = len(problems.errors)
     if config.chronology:
         events = read_chronology(
             project,
@@ -64,7 +68,10 @@ def read_dossier(config: Config, problems: Problems, project: Project | None = N
             limits.max_line_chars,
             problems,
         )
+    if len(problems.errors) > errors:
+        incomplete.add("chronology")
     sources = {}
+    errors = len(problems.errors)
     if config.sources:
         sources = read_sources(
             project,
@@ -74,8 +81,11 @@ def read_dossier(config: Config, problems: Problems, project: Project | None = N
             limits.max_line_chars,
             problems,
         )
+    if len(problems.errors) > errors:
+        incomplete.add("sources")
     _assign_ids(sections + ([colophon] if colophon else []), problems)
-    return Dossier(config, sections, events, sources, colophon, build_time(config))
+    time = build_time(config)
+    return Dossier(config, sections, events, sources, colophon, time, frozenset(incomplete))
 
 
 def _read_or_report(

@@ -10,6 +10,7 @@ checkout path (WeasyPrint names images after their URL).
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import ContentError
@@ -88,3 +89,22 @@ def make_fetcher(project: Project, generated: dict[str, bytes]) -> object:
             return URLFetcherResponse(url, body, {"Content-Type": media_type(path)})
 
     return SandboxFetcher()
+
+
+def parse_xml(data: bytes) -> Any:
+    """Parse a project's XML file (an SVG image, a CSL style) so that it reaches nothing
+    outside itself: no DTD is loaded, no entity resolved, no network used, and a document
+    type declaration is refused outright, since entities are how XML points at files.
+    Raises ValueError with the reason."""
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"it is not well-formed XML ({exc})") from None
+    if root.getroottree().docinfo.doctype:
+        raise ValueError("it has a <!DOCTYPE> declaration (which may declare entities); remove it")
+    return root

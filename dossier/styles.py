@@ -14,6 +14,8 @@ import tinycss2
 from .errors import ContentError, Location, Problems
 from .project import Project
 
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+
 
 @dataclass(frozen=True)
 class FontFace:
@@ -36,10 +38,13 @@ class Stylesheets:
         return min(matches, key=lambda f: abs(f.weight - weight), default=None)
 
 
-def read_stylesheets(project: Project, paths: list[str], problems: Problems) -> Stylesheets:
-    """Scan the manifest's stylesheets (and their @imports), validating every reference."""
+def read_stylesheets(
+    project: Project, paths: list[tuple[str, Location]], problems: Problems
+) -> Stylesheets:
+    """Scan the manifest's stylesheets (each with where it is named) and their @imports,
+    validating every reference."""
     sheets = Stylesheets()
-    pending = [(p, Location("dossier.toml")) for p in paths]
+    pending = list(paths)
     while pending:
         path, where = pending.pop(0)
         try:
@@ -54,16 +59,34 @@ def read_stylesheets(project: Project, paths: list[str], problems: Problems) -> 
         for kind, ref, at in _references(text, rel):
             try:
                 target = project.resolve(ref, at, base=rel)
-                project.read_bytes(target, at)
+                data = project.read_bytes(target, at)
             except ContentError as exc:
                 problems.extend(exc.problems)
                 continue
+            if target.lower().endswith(FONT_SUFFIXES) and (problem := font_problem(data)):
+                problems.error(f"'{target}' is not a usable font: {problem}", at)
             if kind == "import":
                 pending.append((target, at))
             elif target not in sheets.resources:
                 sheets.resources.append(target)
         sheets.fonts += _font_faces(project, text, rel)
     return sheets
+
+
+def font_problem(data: bytes) -> str:
+    """Why these bytes are not a usable TrueType/OpenType/WOFF font, or ''."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(io.BytesIO(data), lazy=True)
+        font["head"], font["name"]
+        if font.getBestCmap() is None:
+            return "it has no character map"
+    except Exception as exc:  # fontTools raises many kinds for damaged files
+        return str(exc) or type(exc).__name__
+    return ""
 
 
 def _references(text: str, path: str) -> list[tuple[str, str, Location]]:

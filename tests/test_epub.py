@@ -151,3 +151,31 @@ def test_tables_have_header_cells_with_scope(book: Epub) -> None:
     story = book.xhtml("text/story.xhtml")
     headers = story.findall(".//xhtml:th", NS)
     assert [h.get("scope") for h in headers] == ["col", "col"]
+
+
+@pytest.mark.parametrize(
+    ("inject", "found"),
+    [
+        ("<script>alert(1)</script>", "<script> in EPUB/text/"),
+        ('<p onclick="alert(1)">x</p>', "an event handler (onclick)"),
+        ('<a href="file:///etc/passwd">x</a>', "the link 'file:///etc/passwd'"),
+        ('<img src="data:image/png;base64,AAAA" alt="x"/>', "the link 'data:image/png"),
+    ],
+)
+def test_a_template_cannot_make_the_epub_active(project: Path, inject: str, found: str) -> None:
+    from dossier import DossierError, build
+
+    template = project / "templates" / "epub" / "section.xhtml"
+    template.parent.mkdir(parents=True)
+    shipped = Path(__file__).parent.parent / "dossier" / "templates" / "epub" / "section.xhtml"
+    template.write_text(shipped.read_text().replace("</header>", f"</header>{inject}"))
+    with pytest.raises(DossierError, match="EPUB would contain") as error:
+        build(project, formats=["epub"])
+    assert found in str(error.value)
+    assert not list((project / "build").glob("*.epub"))
+
+
+def test_the_shipped_epub_is_inert(built: dict[str, Path]) -> None:
+    from dossier.audit import active_content
+
+    assert active_content(built["epub"].read_bytes()) == ""

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from dossier.errors import Problems
 from dossier.project import Project
-from dossier.sources import format_entries, public_csl, read_sources, style_path
+from dossier.sources import format_entries, public_csl, read_sources, style_xml
 
 from conftest import REPO
 from inspect_outputs import NS, Epub, page_texts
@@ -125,6 +125,17 @@ def test_dossier_fields_live_under_custom(tmp_path: Path) -> None:
             "s.yaml:2:44: error: 'a': unknown custom key 'colour' (use group, original-name, protection, "
             "reliability, internal-notes, internal)",
         ),
+        (
+            "references:\n  - {id: Smith2020, type: book, title: A}\n"
+            "  - {id: smith2020, type: book, title: B}\n",
+            "s.yaml:3:6: error: duplicate source id 'smith2020' ('Smith2020': ids ignore case) "
+            "(first defined at line 2)",
+        ),
+        (
+            "references:\n  - {id: a, type: book, title: A, URL: 'javascript:alert(1)'}\n",
+            "s.yaml:2:35: error: 'a': URL 'javascript:alert(1)' is not a web address (use https:// "
+            "or http://)",
+        ),
     ],
 )
 def test_mistakes(tmp_path: Path, text: str, message: str) -> None:
@@ -132,7 +143,7 @@ def test_mistakes(tmp_path: Path, text: str, message: str) -> None:
 
 
 def test_entries_are_formatted_by_the_csl_style_and_escaped(tmp_path: Path) -> None:
-    style = style_path(Project(tmp_path), "chicago-notes-bibliography-16th-edition")
+    style = style_xml(Project(tmp_path), "chicago-notes-bibliography-16th-edition")
     entries = format_entries(
         [
             (
@@ -157,11 +168,25 @@ def test_entries_are_formatted_by_the_csl_style_and_escaped(tmp_path: Path) -> N
     assert entries["b"].startswith("Указ от 28.05.2015")  # no English title case for Russian
 
 
+def test_an_entry_the_style_leaves_out_still_gets_its_title(tmp_path: Path) -> None:
+    # APA leaves interviews (personal communications) out of its reference list.
+    entries = format_entries(
+        [
+            ("Book-1", {"type": "book", "title": "A book", "issued": {"date-parts": [[2020]]}}),
+            ("talk", {"type": "interview", "title": "Talk & <more>"}),
+        ],
+        style_xml(Project(tmp_path), "apa"),
+        "en-GB",
+    )
+    assert entries["Book-1"].startswith("<i>A book</i>") and "2020" in entries["Book-1"]
+    assert entries["talk"] == "Talk &amp; &lt;more&gt;"
+
+
 def test_unknown_style_is_a_user_error(tmp_path: Path) -> None:
     from dossier.errors import ContentError
 
     with pytest.raises(ContentError, match="unknown citation style 'chicago-99'"):
-        style_path(Project(tmp_path), "chicago-99")
+        style_xml(Project(tmp_path), "chicago-99")
 
 
 def test_pdf_appendix_gives_the_real_pages_of_each_citation(built: dict[str, Path]) -> None:
