@@ -176,6 +176,13 @@ def _rebuild(path: Path, manifest: dict[str, Any], files: dict[str, bytes]) -> t
     """Build the edition again from the attached sources and compare the bytes."""
     from .build import build
 
+    recorded = {"edition": str, "source_date_epoch": int, "tools": dict}
+    for key, kind in recorded.items():
+        if not isinstance(manifest.get(key), kind):
+            raise VerifyError(
+                f"the attached {MANIFEST_NAME} does not record '{key}': the file cannot be "
+                "rebuilt (its attachments can still be checked without --rebuild)"
+            )
     differences = [
         f"{tool} {manifest['tools'].get(tool)} (here {here})"
         for tool, here in engine_versions().items()

@@ -21,14 +21,30 @@ from . import markup
 from .document import Book
 from .errors import OutputError
 
-#: Internal strings shorter than this (letters and digits) are not searched: they would
-#: match ordinary words. Names and phrases of two words or more are long enough.
+#: Internal strings shorter than this (letters and digits) would match inside ordinary
+#: words, so they are searched as whole words instead.
 MIN_NEEDLE = 6
 
 
 def _norm(text: str) -> str:
     """Letters and digits only, case-folded: survives line breaks, hyphenation, markup."""
     return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+def _words(text: str) -> str:
+    """Case-folded words between spaces (" ali said "): for whole-word search."""
+    found = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    return " " + " ".join(found) + " "
+
+
+def _key(piece: str) -> str:
+    """How a needle is searched: squeezed letters and digits, or (short) as whole words."""
+    key = _norm(piece)
+    return key if len(key) >= MIN_NEEDLE else _words(piece) if key else ""
+
+
+def _found(key: str, squeezed: str, words: str) -> bool:
+    return key in (words if key.startswith(" ") else squeezed)
 
 
 def _sentences(text: str) -> list[str]:
@@ -38,29 +54,38 @@ def _sentences(text: str) -> list[str]:
 def needles(book: Book) -> dict[str, str]:
     """normalised needle -> the internal text it comes from, minus anything the public
     edition legitimately contains anyway."""
-    public = _norm(" ".join(public_texts(book)))
+    public = " ".join(public_texts(book))
+    squeezed, words = _norm(public), _words(public)
     found: dict[str, str] = {}
     for text in book.internal_texts:
         for piece in [text, *_sentences(text)]:
-            key = _norm(piece)
-            if len(key) >= MIN_NEEDLE and key not in public:
+            key = _key(piece)
+            if key and not _found(key, squeezed, words):
                 found.setdefault(key, piece)
     return found
 
 
 def public_texts(book: Book) -> Iterable[str]:
-    """The text a public edition is built from (model side)."""
+    """The text a public edition may legitimately contain. Rows and sources are taken from
+    the records as written, minus their internal fields, not from the edition's filtered
+    views: a field the views fail to hide is then still searched for."""
     config = book.config
     yield from (config.title, config.subtitle, config.description, " ".join(config.keywords))
     for chapter in [*book.chapters, *([book.colophon] if book.colophon else [])]:
         yield chapter.title
         for tokens in [chapter.tokens, *chapter.notes.values()]:
             yield from (markup.plain_text(t.children or []) for t in tokens if t.children)
-    for event in book.events:
-        yield from (event.event, event.place, event.note, event.label)
-    for source in book.sources:
-        yield from (str(v) for v in source.csl.values())
-        yield from (source.original_name, source.reliability)
+    records = {e.id: e for e in book.dossier.events}
+    for row in book.events:
+        event = records[row.id]
+        fields = ("event", "place", "note", "label")
+        yield from (getattr(event, f) for f in fields if f not in event.internal_fields)
+    for shown in [*book.sources, *([book.based_on] if book.based_on else [])]:
+        source = book.dossier.sources[shown.key]
+        hidden = source.internal_fields
+        yield from (str(v) for k, v in source.csl.items() if k not in hidden)
+        yield source.original_name if "original-name" not in hidden else ""
+        yield source.reliability if "reliability" not in hidden else ""
 
 
 def pdf_corpus(data: bytes) -> str:
@@ -121,8 +146,9 @@ def check_leaks(book: Book, outputs: dict[str, bytes]) -> None:
     if not search:
         return
     for fmt, data in outputs.items():
-        corpus = _norm(pdf_corpus(data) if fmt == "pdf" else epub_corpus(data))
-        leaked = [text for key, text in search.items() if key in corpus]
+        corpus = pdf_corpus(data) if fmt == "pdf" else epub_corpus(data)
+        squeezed, words = _norm(corpus), _words(corpus)
+        leaked = [text for key, text in search.items() if _found(key, squeezed, words)]
         if leaked:
             sample = leaked[0] if len(leaked[0]) <= 60 else leaked[0][:57] + "…"
             raise OutputError(

@@ -261,10 +261,10 @@ def _write(
     folder: Path,
     config: Config,
 ) -> list[Output]:
-    """Audit each edition's new files, then write them atomically; drop superseded ones."""
+    """Audit every edition's new files before writing any, so that a refused edition leaves
+    the whole folder as it was; then write them atomically and drop the superseded ones."""
     from .audit import check_inert, check_leaks, check_pages, check_parity
 
-    outputs = []
     for book, fmts in books:
         edition = book.edition.name
         fresh = {fmt: data for fmt in fmts if (data := files[(edition, fmt)][0]) is not None}
@@ -273,14 +273,18 @@ def _write(
         check_leaks(book, fresh)
         check_inert(book, fresh)
         check_parity(book, fresh)
+    outputs = []
+    for book, fmts in books:
         for fmt in fmts:
-            data, pages = files[(edition, fmt)]
-            path = folder / output_name(config.name, edition, book.stamp, fmt)
+            data, pages = files[(book.edition.name, fmt)]
+            path = folder / output_name(config.name, book.edition.name, book.stamp, fmt)
             if data is not None:
                 write_atomic(path, data)
-            for old in superseded(folder, config.name, edition, fmt, path):
-                old.unlink()
-            outputs.append(Output(path, edition, fmt, path.stat().st_size, pages, data is None))
+            size = path.stat().st_size
+            outputs.append(Output(path, book.edition.name, fmt, size, pages, data is None))
+    for output in outputs:
+        for old in superseded(folder, config.name, output.edition, output.format, output.path):
+            old.unlink()
     return outputs
 
 
@@ -314,7 +318,7 @@ def _cover(book: Book, sheets: Stylesheets) -> bytes:
     project = config.project
     bold = sheets.font("Dossier Sans", 700)
     regular = sheets.font("Dossier Sans", 400)
-    source = book.dossier.sources.get(config.based_on)
+    source = book.based_on
     text = CoverText(
         kicker=book.edition.label or "Dossier",
         title=config.title,

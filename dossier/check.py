@@ -100,7 +100,6 @@ def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> Non
         ids = set(RESERVED_IDS) | {s.id for s in dossier.sections}
         ids |= {h.id for s in dossier.sections for h in s.headings}
         ids |= {e.id for e in dossier.events} | {f"src-{k}" for k in sources}
-    files = {s.path: s for s in dossier.sections}
     sections = dossier.sections + ([dossier.colophon] if dossier.colophon else [])
     for section in sections:
         _check_notes(section, problems)
@@ -116,7 +115,7 @@ def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> Non
                         )
             elif token.type == "link_open":
                 href = markup.attr(token, "href")
-                problem = _link_problem(href, ids, files)
+                problem = _link_problem(href, ids, dossier, section.path)
                 if problem:
                     problems.error(problem, section.locate(token, href))
             elif token.type == "image":
@@ -136,7 +135,8 @@ def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> Non
                 problems.error(f"markup nested more than {MAX_NESTING} levels deep", event.where)
             for token in markup.walk(tokens):
                 if token.type == "link_open":
-                    problem = _link_problem(markup.attr(token, "href"), ids, files)
+                    href = markup.attr(token, "href")
+                    problem = _link_problem(href, ids, dossier, dossier.config.chronology)
                     if problem:
                         problems.error(problem, event.where)
                 elif token.type == "text" and (bad := _BAD_LINK.search(token.content)):
@@ -200,22 +200,15 @@ def _check_notes(section: Section, problems: Problems) -> None:
             problems.warning(f"footnote '[^{label}]' is defined but never referenced", note.where)
 
 
-def _internal_target_ok(href: str, ids: set[str], files: dict[str, Section]) -> bool:
-    path, _, fragment = href.partition("#")
-    if path:
-        target = next((s for p, s in files.items() if p.endswith(path.lstrip("./"))), None)
-        return target is not None and (not fragment or fragment in ids)
-    return fragment in ids
-
-
-def _link_problem(href: str, ids: set[str] | None, files: dict[str, Section]) -> str:
+def _link_problem(href: str, ids: set[str] | None, dossier: Dossier, base: str) -> str:
     """Why a link target is refused, or "". Links may go to the web, to mail, or to an id in
-    the dossier (`ids`, or None when a file that holds ids could not be read)."""
+    the dossier (`ids`, or None when a file that holds ids could not be read); a file named in
+    a link is relative to `base`, the file that holds the link."""
     if href.startswith(ALLOWED_SCHEMES):
         return ""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
         return f"link target '{href}' {NOT_ALLOWED}"
-    if ids is not None and not _internal_target_ok(href, ids, files):
+    if ids is not None and dossier.link_target(href, base) not in ids:
         return f"link target '{href}' not found: no section or heading has this id"
     return ""
 

@@ -41,6 +41,9 @@ MONTHS = (
 SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 EVENT_KEYS = ("id", "date", "label", "inferred", "event", "place", "sources", "note", "internal")
 SOURCE_REF_KEYS = ("key", "locator", "quote")
+#: fields a public edition can leave out of a row; a row whose date or event is internal is
+#: internal as a whole (`internal: true`)
+EVENT_INTERNAL_FIELDS = ("label", "place", "note", "sources")
 
 
 @dataclass(frozen=True)
@@ -326,7 +329,10 @@ def _read_event(data: Data, index: int, item: Any, problems: Problems) -> Event 
             "'inferred' must be 'year' or true/false", data.at("events", index, "inferred")
         )
     internal, internal_fields = internal_flag(
-        item.get("internal", False), EVENT_KEYS, data.at("events", index, "internal"), problems
+        item.get("internal", False),
+        EVENT_INTERNAL_FIELDS,
+        data.at("events", index, "internal"),
+        problems,
     )
     event_id = _text(data, item, "id", index, problems)
     if event_id and slugify(event_id) != event_id:

@@ -228,7 +228,12 @@ def internal_flag(
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         unknown = [v for v in value if v not in allowed]
         if unknown:
-            problems.error(f"unknown field(s) in 'internal': {', '.join(unknown)}", where)
+            shown = ", ".join(allowed) if len(allowed) <= 8 else "CSL fields and custom keys"
+            problems.error(
+                f"'internal' cannot list {', '.join(unknown)} (it may list {shown}; "
+                "internal: true hides the whole record)",
+                where,
+            )
         return False, frozenset(value)
     problems.error("'internal' must be true/false or a list of field names", where)
     return False, frozenset()

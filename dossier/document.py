@@ -8,8 +8,10 @@ writers render.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 
@@ -139,6 +141,19 @@ class Dossier:
     # would only echo those errors (unknown keys, missing link targets) are skipped
     incomplete: frozenset[str] = frozenset()
 
+    def link_target(self, href: str, base: str) -> str | None:
+        """The anchor an internal link points at: `#id`, `file.md` (the section's id) or
+        `file.md#id`, the file relative to `base`, the file that holds the link. None when
+        the file is not a section of the dossier."""
+        path, _, fragment = href.partition("#")
+        if not path:
+            return fragment
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(base), unquote(path)))
+        section = next((s for s in self.sections if s.path == target), None)
+        if section is None:
+            return None
+        return fragment or section.id
+
 
 ChapterKind = Literal["section", "chronology", "appendix"]
 
@@ -186,6 +201,7 @@ class Book:
     occurrences: list[Occurrence]
     colophon: Chapter | None = None
     internal_texts: list[str] = field(default_factory=list)
+    based_on: Source | None = None  # the credited work, as this audience may see it
 
     @property
     def config(self) -> Config:

@@ -17,7 +17,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from . import markup
-from .chronology import parse_date
+from .chronology import label_for, parse_date
 from .config import CHRONOLOGY_MARK, GENERATED_PARTS, SOURCES_MARK, Edition
 from .document import Book, Chapter, Dossier, Event, Occurrence, Section, Source
 from .errors import Location, Problems
@@ -81,6 +81,14 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
     _number(book)
     cited = [dossier.sources[k] for k in sorted(book.numbers, key=book.numbers.__getitem__)]
     book.sources = [_source_view(s, public) for s in cited]
+    based_on = dossier.sources.get(dossier.config.based_on)
+    if based_on is not None and public and based_on.internal:
+        problems.error(
+            f"public edition '{edition.name}' would credit internal source '{based_on.key}' "
+            "on its cover: make the source public, or drop based_on",
+            dossier.config.at("based_on"),
+        )
+    book.based_on = _source_view(based_on, public) if based_on is not None else None
     for source in cited:
         if public and source.internal:
             where = next((o for o in book.occurrences if o.key == source.key), None)
@@ -105,9 +113,9 @@ def _event_view(event: Event, public: bool) -> Event:
     """The event as an audience may see it: internal fields emptied for the public."""
     if not public or not event.internal_fields:
         return event
-    hidden: dict[str, Any] = {
-        f: "" for f in ("label", "place", "note") if f in event.internal_fields
-    }
+    hidden: dict[str, Any] = {f: "" for f in ("place", "note") if f in event.internal_fields}
+    if "label" in event.internal_fields:  # the date as written says it without the label
+        hidden["label"] = label_for(parse_date(event.date), event.inferred)
     if "sources" in event.internal_fields:
         hidden["sources"] = []
     return dataclasses.replace(event, **hidden)

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import escape
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -190,12 +191,6 @@ def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
     return str(renderer.renderInline(list(children), _parser().options, {"ctx": ctx}))
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
-
-
 def _citation(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -213,9 +208,11 @@ def _link_open(
 ) -> str:
     token = tokens[idx]
     href = env["ctx"].link_href(token)
+    if not href:
+        return "<a>"  # a target this edition leaves out: the text stays, the link goes
     external = href.startswith(("http://", "https://", "mailto:"))
     cls = ' class="external"' if external else ""
-    return f'<a href="{_escape(href)}"{cls}>'
+    return f'<a href="{escape(href)}"{cls}>'
 
 
 def _image(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:

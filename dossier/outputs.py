@@ -15,6 +15,8 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+from .errors import OutputError
+
 STATE_DIR = ".dossier"
 
 
@@ -22,8 +24,15 @@ STATE_DIR = ".dossier"
 def output_lock(folder: Path) -> Iterator[None]:
     """Hold the output folder's lock for the duration of a build."""
     state = folder / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
-    with open(state / "lock", "a") as handle:
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        handle = open(state / "lock", "a")  # noqa: SIM115 (closed below, after the build)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write outputs to '{folder}': {exc.strerror.lower() if exc.strerror else exc}"
+            " (choose another folder with --output)"
+        ) from None
+    with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield

@@ -53,8 +53,11 @@ log = logging.getLogger(__name__)
 #: Below this many pages one process is faster than forking and merging (measured: see
 #: BENCHMARKS.md).
 MIN_PAGES = 60
-#: A page of body text holds about this many characters (estimate when there are no hints).
+#: A page of body text holds about this many characters (the length estimate).
 CHARS_PER_PAGE = 2600
+#: Long editions get a chunk per this many pages, from 2 up to MAX_CHUNKS.
+PAGES_PER_CHUNK = 200
+MAX_CHUNKS = 4
 #: The widest page number the contents are first laid out with (its length must not change).
 PLACEHOLDER = 888
 
@@ -123,16 +126,14 @@ def _weight(chapter: Chapter, book: Book) -> int:
     return sum(len(markup.plain_text(t.children or [])) for t in tokens if t.children)
 
 
-def chunk_count(book: Book, hints: dict[str, int]) -> int:
-    """How many chunks to render in: 1 for short editions, else one per core (at most 4)."""
+def chunk_count(book: Book) -> int:
+    """How many chunks to render in: 1 for short editions, else 2 to 4 by length. It depends
+    on the document alone (not on the machine's cores or on an earlier build), so that every
+    machine writes the same bytes; on 2 cores 3 or 4 chunks share the cores."""
     if not supported(book):
         return 1
-    pages = (
-        max(hints.values(), default=0)
-        or sum(_weight(c, book) for c in book.chapters) // CHARS_PER_PAGE
-    )
-    cores = multiprocessing.cpu_count()
-    return 1 if pages < MIN_PAGES or cores < 2 else min(cores, 4)
+    pages = sum(_weight(c, book) for c in book.chapters) // CHARS_PER_PAGE
+    return 1 if pages < MIN_PAGES else min(MAX_CHUNKS, max(2, pages // PAGES_PER_CHUNK))
 
 
 def split(chapters: list[Chapter], book: Book, count: int) -> list[list[Chapter]]:
@@ -255,7 +256,9 @@ def render_in_chunks(
                 process.kill()
     data = merge_parts(own, front_pages, [p[0] for p in parts])
     log.debug("merged (%.1f s)", time.perf_counter() - began)
-    return PdfOutput(data, total, anchors, 1, warnings + [w for p in parts for w in p[1]])
+    return PdfOutput(
+        data, total, anchors, 1, warnings + [w for p in parts for w in p[1]], len(parts)
+    )
 
 
 def _receive(receiver: Any) -> Any:

@@ -36,6 +36,7 @@ class PdfOutput:
     anchors: dict[str, int]
     passes: int
     warnings: list[str] = field(default_factory=list)
+    chunks: int = 1  # parts rendered in parallel and merged (1: one process)
 
 
 def render_html(
@@ -226,7 +227,7 @@ def write_pdf(
     length, see `parallel`); the result is the same page for page."""
     from .parallel import chunk_count, render_in_chunks
 
-    count = chunk_count(book, hints or {}) if chunks is None else chunks
+    count = chunk_count(book) if chunks is None else chunks
     if count > 1 and attachments is None:
         result = render_in_chunks(book, env, assets, version, hints or {}, max_pages, count)
         if result is not None:

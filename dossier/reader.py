@@ -36,7 +36,12 @@ def build_time(config: Config) -> dt.datetime:
             raise ContentError(
                 f"SOURCE_DATE_EPOCH must be a whole number of seconds (got {epoch!r})"
             )
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise ContentError(
+                f"SOURCE_DATE_EPOCH {epoch} is after the year 9999 (it counts seconds since 1970)"
+            ) from None
     return dt.datetime.combine(config.date, dt.time(), dt.UTC)
 
 

@@ -7,6 +7,7 @@ tools ignore: group, original-name, protection, reliability, internal-notes, int
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import io
 import re
@@ -55,6 +56,14 @@ volume volume-title volume-title-short year-suffix custom
 )
 
 DATE_FIELDS = ("accessed", "available-date", "event-date", "issued", "original-date", "submitted")
+NAME_FIELDS = tuple(
+    """
+author chair collection-editor compiler composer container-author contributor curator director
+editor editorial-director executive-producer guest host interviewer illustrator narrator
+organizer original-author performer producer recipient reviewed-author script-writer
+series-creator translator
+""".split()  # noqa: SIM905
+)
 CUSTOM_KEYS = ("group", "original-name", "protection", "reliability", "internal-notes", "internal")
 GROUPS: tuple[SourceGroup, ...] = ("publications", "official", "testimony", "social-media")
 GROUP_TITLES = {
@@ -156,6 +165,13 @@ def _read_source(data: Data, index: int, entry: Any, problems: Problems) -> Sour
                 f"'{key}': '{field}' must be a CSL date such as {{date-parts: [[2022, 8, 24]]}}",
                 data.at("references", index, field),
             )
+    for field in NAME_FIELDS:
+        if field in entry and not _valid_csl_names(entry[field]):
+            problems.error(
+                f"'{key}': '{field}' must be a list of names such as "
+                f"[{{family: Vovchok, given: Marko}}] or [{{literal: OC Media}}]",
+                data.at("references", index, field),
+            )
     if not entry.get("title"):
         problems.error(f"'{key}': reference has no 'title'", at)
     url = entry.get("URL")
@@ -219,10 +235,26 @@ def _valid_csl_date(value: Any) -> bool:
     return (
         isinstance(parts, list)
         and 1 <= len(parts) <= 2
-        and all(
-            isinstance(p, list) and 1 <= len(p) <= 3 and all(isinstance(n, int) for n in p)
-            for p in parts
-        )
+        and all(isinstance(p, list) and _valid_date_parts(p) for p in parts)
+    )
+
+
+def _valid_date_parts(parts: list[Any]) -> bool:
+    """[year], [year, month] or [year, month, day] naming a real day (any year, as CSL
+    allows years before the common era)."""
+    if not 1 <= len(parts) <= 3 or not all(type(n) is int for n in parts):
+        return False
+    year, month, day = [*parts, 1, 1][:3]
+    leap_year = 2000 if calendar.isleap(year) else 2001  # monthrange needs years 1..9999
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(leap_year, month)[1]
+
+
+def _valid_csl_names(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(name, dict)
+        and {"family", "given", "literal"} & name.keys()
+        and all(isinstance(k, str) and isinstance(v, str | int) for k, v in name.items())
+        for name in value
     )
 
 
@@ -349,9 +381,7 @@ def _unshield(html: str) -> str:
 def format_sources(book: Any) -> dict[str, str]:
     """The appendix entries of a book (and its `based_on` work), formatted by the CSL style."""
     config = book.config
-    keys = [s.key for s in book.sources]
-    if config.based_on in book.dossier.sources and config.based_on not in keys:
-        keys.append(config.based_on)
-    entries = [(k, public_csl(book.dossier.sources[k], book.internal)) for k in keys]
+    shown = [*book.sources, *([book.based_on] if book.based_on else [])]
+    entries = {s.key: s.csl for s in shown}.items()  # the views: internal fields are gone
     style = style_xml(config.project, config.citation_style, config.at("citation_style"))
     return format_entries(entries, style, config.language)

@@ -59,16 +59,15 @@ class View:
         return f"#{anchor}" if home == current else f"{home}#{anchor}"
 
     def link_href(self, token: Token) -> str:
+        """The address of a Markdown link; "" (no link) when its target is not in this
+        edition, such as a section left out or internal material in a public edition."""
         href = markup.attr(token, "href")
         if href.startswith(("http://", "https://", "mailto:")):
             return href
-        path, _, fragment = href.partition("#")
-        if path and not fragment:
-            section = next(
-                (s for s in self.book.dossier.sections if s.path.endswith(path.lstrip("./"))), None
-            )
-            fragment = section.id if section else ""
-        return self.href(fragment)
+        section = self.chapter.section if self.chapter else None
+        base = section.path if section else self.book.config.chronology
+        anchor = self.book.dossier.link_target(href, base)
+        return self.href(anchor) if anchor in self._homes else ""
 
     def image(self, token: Token, alt: str) -> str:
         assert self.chapter is not None and self.chapter.section is not None
@@ -236,12 +235,12 @@ def csl_date(value: object) -> str:
         return ""
     if "literal" in value:
         return str(value["literal"])
-    parts = (value.get("date-parts") or [[]])[0]
-    if len(parts) == 3:
-        return long_date(dt.date(*parts))
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return str(parts[0]) if parts else ""
+    if "raw" in value:
+        return str(value["raw"])
+    parts = (value.get("date-parts") or [[]])[0]  # checked: a real day, in any year
+    day = [str(parts[2])] if len(parts) == 3 else []
+    month = [MONTHS[parts[1] - 1]] if len(parts) >= 2 else []
+    return " ".join([*day, *month, *(str(p) for p in parts[:1])])
 
 
 @dataclass(frozen=True)
@@ -296,7 +295,7 @@ def template_context(
 ) -> dict[str, object]:
     """Everything the book templates use, for both formats."""
     config = book.config
-    based_on = config.based_on if config.based_on in book.dossier.sources else ""
+    based_on = book.based_on.key if book.based_on else ""
     when = book.dossier.build_time
     return {
         "config": config,
@@ -307,7 +306,7 @@ def template_context(
         "stamp_text": f"{book.edition.name} · {long_date(when.date())} · {book.stamp}",
         "formatted": {k: Markup(v) for k, v in assets.formatted.items()},
         "based_on": based_on,
-        "based_on_credit": credit(book.dossier.sources.get(based_on)),
+        "based_on_credit": credit(book.based_on),
         "full_title": f"{config.title}: {config.subtitle}" if config.subtitle else config.title,
         "timestamp": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "timeline": assets.timeline(timeline_src),

@@ -136,6 +136,32 @@ def test_unresolved_internal_link(project: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("href", "found"),
+    [
+        ("03-context.md", True),
+        ("./03-context.md#context", True),
+        ("../sections/03-context.md", True),
+        ("context.md", False),  # a file is named by its path, not by the end of it
+        ("sections/03-context.md", False),  # relative to the linking file
+        ("03-context.md#nowhere", False),
+    ],
+)
+def test_links_to_files_resolve_relative_to_the_linking_file(
+    project: Path, href: str, found: bool
+) -> None:
+    edit(project, "sections/02-story.md", "(#context)", f"({href})")
+    expected = (
+        []
+        if found
+        else [
+            f"sections/02-story.md:21:24: error: link target '{href}' not found: no section or "
+            "heading has this id"
+        ]
+    )
+    assert problems(project) == expected
+
+
 def test_image_without_alt_text(project: Path) -> None:
     edit(project, "sections/02-story.md", "![A small square chart in the accent colour]", "![]")
     assert problems(project) == [

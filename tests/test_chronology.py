@@ -186,7 +186,8 @@ def test_explicit_labels_and_notes_and_sources_with_locators(tmp_path: Path) -> 
         ),
         (
             "events:\n  - {date: '2022', event: x, sources: [s], internal: [colour]}\n",
-            "c.yaml:2:44: error: unknown field(s) in 'internal': colour",
+            "c.yaml:2:44: error: 'internal' cannot list colour (it may list label, place, note, "
+            "sources; internal: true hides the whole record)",
         ),
         (
             "events:\n  - {date: '2022', event: x, sources: [s], id: Bad Id}\n",

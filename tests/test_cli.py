@@ -86,6 +86,28 @@ def test_a_manifest_mistake_names_file_line_and_fix(project: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_an_output_folder_under_a_file_is_one_line(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    code, _, err = run("build", str(project), "-o", str(tmp_path / "afile" / "out"))
+    assert code == 1 and "Traceback" not in err
+    assert err == (
+        f"dossier: error: cannot write outputs to '{tmp_path / 'afile' / 'out'}': not a "
+        "directory (choose another folder with --output)\n"
+    )
+
+
+def test_a_source_date_epoch_beyond_year_9999_is_one_line(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300800")
+    code, _, err = run("build", "-q", str(project))
+    assert code == 1
+    assert err == (
+        "dossier: error: SOURCE_DATE_EPOCH 253402300800 is after the year 9999 (it counts "
+        "seconds since 1970)\n"
+    )
+
+
 def test_build_prints_numbered_steps_and_a_summary(project: Path) -> None:
     code, out, err = run("build", str(project), "--format", "pdf")
     assert code == 0

@@ -14,7 +14,7 @@ import pytest
 from dossier import DossierError, build
 
 from conftest import copy_project
-from inspect_outputs import outline, page_texts
+from inspect_outputs import Epub, epubcheck, outline, page_texts
 
 #: One distinctive phrase for each way of marking material internal.
 SECRETS = {
@@ -26,6 +26,8 @@ SECRETS = {
     "internal footnote": "Identified by a relative in a private message",
     "internal chronology row": "bakery on Station Road",
     "internal chronology field": "Location withheld by agreement",
+    "internal chronology label": "the day after the Kestrel Lane call",
+    "internal chronology place": "Meeting room in the Kestrel Lane annex",
     "internal source": "Handler's notebook",
     "internal source field": "private-drop-folder",
     "internal notes of a source": "drop folder maintained by Farida",
@@ -88,6 +90,27 @@ def test_internal_edition_is_marked_on_every_page_and_in_metadata(built: dict) -
     assert 'property="dcterms:accessRights">INTERNAL — not for distribution<' in opf
 
 
+def test_links_to_internal_material_lose_their_target_in_a_public_edition(built: dict) -> None:
+    pub = Epub(built["public.epub"])
+    chapter = next(h for h in pub.spine() if b">meeting log<" in pub.read(h))
+    links = {a.text: a.get("href") for a in pub.xhtml(chapter).iter("{*}a") if a.text}
+    assert links["meeting log"] is None and links["desk notes"] is None
+    assert epubcheck(built["public.epub"])["messages"] == []
+    with pikepdf.open(built["public.pdf"]) as pdf:
+        names = repr(pdf.Root.Names.Dests) if "/Names" in pdf.Root else ""
+    assert "handling-notes" not in names and "/internal" not in names
+    internal = Epub(built["internal.epub"])
+    chapter = next(h for h in internal.spine() if b">meeting log<" in internal.read(h))
+    links = {a.text: a.get("href") for a in internal.xhtml(chapter).iter("{*}a") if a.text}
+    assert links["desk notes"] == "#handling-notes"
+    assert links["meeting log"] == "internal.xhtml#internal"
+
+
+def test_an_internal_label_gives_way_to_the_date_itself(built: dict) -> None:
+    text = everything_in(built["public.pdf"])
+    assert "15 March 2023" in text and "Kestrel" not in text
+
+
 def test_public_edition_is_not_marked_internal(built: dict) -> None:
     assert not any("INTERNAL" in t for t in page_texts(built["public.pdf"]))
 
@@ -107,6 +130,42 @@ def test_a_leaking_template_is_refused_and_nothing_is_written(tmp_path: Path) ->
     assert "nothing was written" in message
     after = {p.name: p.read_bytes() for p in (root / "build").glob("*") if p.is_file()}
     assert after == before
+
+
+@pytest.mark.parametrize(("facts", "leaks"), [("Thanks to Ali.", True), ("Alina's alibi.", False)])
+def test_a_short_internal_name_is_searched_as_a_whole_word(
+    tmp_path: Path, facts: str, leaks: bool
+) -> None:
+    root = copy_project("confidential", tmp_path / "conf")
+    section = root / "sections" / "01-public.md"
+    section.write_text(section.read_text() + "\nThe fixer, [Ali]{.internal}, drove us.\n")
+    (root / "templates" / "shared").mkdir(parents=True)
+    (root / "templates" / "shared" / "edition-facts.html").write_text(f"<p>{facts}</p>\n")
+    if leaks:
+        with pytest.raises(DossierError, match="would contain internal text"):
+            build(root, editions=["public"])
+    else:
+        outputs = build(root, editions=["public"])
+        assert "Alina" in everything_in(outputs[0].path)
+
+
+def test_a_public_edition_cannot_credit_an_internal_source(tmp_path: Path) -> None:
+    root = copy_project("confidential", tmp_path / "conf")
+    manifest = root / "dossier.toml"
+    manifest.write_text(
+        manifest.read_text().replace('sources = "', 'based_on = "handler-notes"\nsources = "')
+    )
+    with pytest.raises(DossierError) as caught:
+        build(root, editions=["public"])
+    assert str(caught.value) == (
+        "dossier.toml:9:1: error: public edition 'public' would credit internal source "
+        "'handler-notes' on its cover: make the source public, or drop based_on"
+    )
+    manifest.write_text(manifest.read_text().replace('"public"\n', '"internal"\n'))
+    outputs = build(root, editions=["public"])  # now an internal edition: it may credit it
+    for output in outputs:
+        text = everything_in(output.path).lower().replace("’", "'")
+        assert SECRETS["internal source"].lower() in text
 
 
 def test_public_text_citing_an_internal_source_is_an_error(tmp_path: Path) -> None:

@@ -86,6 +86,24 @@ def test_the_page_budget_of_an_edition_is_enforced(tmp_path: Path) -> None:
     assert not [p for p in (root / "build").glob("*") if p.is_file()]
 
 
+def test_one_refused_edition_leaves_every_earlier_output_in_place(tmp_path: Path) -> None:
+    from dossier import DossierError, build
+
+    root = editions_project(tmp_path / "p")
+    build(root, editions=["briefing", "reader"], formats=["pdf"])
+    before = {p.name: p.read_bytes() for p in (root / "build").iterdir() if p.is_file()}
+    summary = root / "sections" / "01-summary.md"
+    summary.write_text(summary.read_text() + "\nA new closing line.\n")  # new stamps for both
+    manifest = root / "dossier.toml"
+    manifest.write_text(
+        manifest.read_text().replace("[editions.reader]\n", "[editions.reader]\nmax_pages = 3\n")
+    )
+    with pytest.raises(DossierError, match="the reader PDF has"):
+        build(root, editions=["briefing", "reader"], formats=["pdf"])
+    after = {p.name: p.read_bytes() for p in (root / "build").iterdir() if p.is_file()}
+    assert after == before  # the briefing passed its checks but was not written either
+
+
 def test_reader_is_fully_offline(editions: dict[str, Path]) -> None:
     book = Epub(editions["reader.epub"])
     for item in book.manifest().values():

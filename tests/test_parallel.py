@@ -4,7 +4,6 @@ destinations, links, bookmarks and fonts, same pixels."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -16,7 +15,14 @@ from dossier.build import _assets
 from dossier.check import check
 from dossier.config import load_config
 from dossier.edition import assemble
-from dossier.parallel import chunk_count, split, supported
+from dossier.parallel import (
+    CHARS_PER_PAGE,
+    MIN_PAGES,
+    PAGES_PER_CHUNK,
+    chunk_count,
+    split,
+    supported,
+)
 from dossier.pdf import write_pdf
 from dossier.theme import make_environment
 
@@ -38,7 +44,9 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     paths = {}
     for chunks in (1, 2, 3):
         path = root / f"chunks-{chunks}.pdf"
-        path.write_bytes(write_pdf(book, env, assets, "0", chunks=chunks).data)
+        output = write_pdf(book, env, assets, "0", chunks=chunks)
+        assert output.chunks == chunks  # really split, not silently rendered in one piece
+        path.write_bytes(output.data)
         paths[chunks] = path
     return paths
 
@@ -111,7 +119,17 @@ def test_short_or_standard_editions_stay_in_one_piece(tmp_path: Path) -> None:
 
     root = editions_project(tmp_path / "p")
     book, _, _ = sample_book(root)
-    assert supported(book) and chunk_count(book, {}) == 1  # short
-    assert chunk_count(book, {"x": 400}) == min(os.cpu_count() or 1, 4)  # long
+    assert supported(book) and chunk_count(book) == 1  # short
+    context = next(c for c in book.chapters if c.section and c.section.path.endswith("context.md"))
+    inline = next(t for t in context.tokens if t.type == "inline" and t.children)
+    filler = inline.children[0]  # the first paragraph's text, lengthened
+    for pages, count in (
+        (MIN_PAGES, 2),
+        (2 * PAGES_PER_CHUNK, 2),
+        (3 * PAGES_PER_CHUNK, 3),
+        (5_000, 4),
+    ):
+        filler.content = "x" * CHARS_PER_PAGE * pages
+        assert chunk_count(book) == count, pages  # the same on any machine
     for edition in ("briefing", "print", "archive"):
         assert not supported(sample_book(root, edition)[0]), edition

@@ -112,6 +112,30 @@ def test_dossier_fields_live_under_custom(tmp_path: Path) -> None:
             "references:\n  - {id: a, type: book, title: A, issued: 2022}\n",
             "s.yaml:2:35: error: 'a': 'issued' must be a CSL date such as {date-parts: [[2022, 8, 24]]}",
         ),
+        *(
+            (
+                f"references:\n  - {{id: a, type: book, title: A, issued: {date}}}\n",
+                "s.yaml:2:35: error: 'a': 'issued' must be a CSL date such as "
+                "{date-parts: [[2022, 8, 24]]}",
+            )
+            for date in (
+                "{date-parts: [[2024, 13, 1]]}",
+                "{date-parts: [[2024, 0]]}",
+                "{date-parts: [[2023, 2, 29]]}",
+                "{date-parts: [[2024, 4, 31]]}",
+                "{date-parts: [['2024']]}",
+            )
+        ),
+        (
+            "references:\n  - {id: a, type: book, title: A, author: Sample Committee}\n",
+            "s.yaml:2:35: error: 'a': 'author' must be a list of names such as "
+            "[{family: Vovchok, given: Marko}] or [{literal: OC Media}]",
+        ),
+        (
+            "references:\n  - {id: a, type: book, title: A, editor: [{name: X}]}\n",
+            "s.yaml:2:35: error: 'a': 'editor' must be a list of names such as "
+            "[{family: Vovchok, given: Marko}] or [{literal: OC Media}]",
+        ),
         (
             "references:\n  - {id: a, type: book}\n",
             "s.yaml:2:5: error: 'a': reference has no 'title'",
@@ -140,6 +164,15 @@ def test_dossier_fields_live_under_custom(tmp_path: Path) -> None:
 )
 def test_mistakes(tmp_path: Path, text: str, message: str) -> None:
     assert read(tmp_path, text)[1] == [message]
+
+
+def test_real_dates_and_names_are_accepted(tmp_path: Path) -> None:
+    text = (
+        "references:\n  - {id: a, type: book, title: A, issued: {date-parts: [[2024, 2, 29]]},"
+        " accessed: {date-parts: [[-44, 3, 15]]}, author: [{family: Vilinska, given: Mariia},"
+        " {literal: OC Media}]}\n"
+    )
+    assert read(tmp_path, text)[1] == []
 
 
 def test_entries_are_formatted_by_the_csl_style_and_escaped(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pikepdf
@@ -88,6 +89,29 @@ def test_a_missing_attachment_is_reported(editions: dict, tmp_path: Path) -> Non
         pdf.save(copy)
     code, out, _ = verify(copy)
     assert code == 1 and "  MISSING: styles/fonts.css" in out
+
+
+@pytest.mark.parametrize("key", ["edition", "source_date_epoch", "tools"])
+def test_a_manifest_without_what_a_rebuild_needs_is_reported(
+    editions: dict, tmp_path: Path, key: str
+) -> None:
+    copy = tmp_path / "manifest.pdf"
+    with pikepdf.open(editions["archive.pdf"]) as pdf:
+        names = pdf.Root.Names.EmbeddedFiles.Names
+        for i in range(0, len(names), 2):
+            if str(names[i]) == "manifest.json":
+                stream = names[i + 1].EF.F
+                manifest = json.loads(stream.read_bytes())
+                del manifest[key]
+                stream.write(json.dumps(manifest).encode())
+        pdf.save(copy)
+    assert verify(copy)[0] == 0  # the attachments still match the listed hashes
+    code, _, err = verify(copy, "--rebuild")
+    assert code == 1 and "Traceback" not in err
+    assert err == (
+        f"dossier: error: the attached manifest.json does not record '{key}': the file cannot "
+        "be rebuilt (its attachments can still be checked without --rebuild)\n"
+    )
 
 
 @pytest.fixture
