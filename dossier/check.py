@@ -20,7 +20,7 @@ from .document import Dossier, Section
 from .edition import assemble
 from .errors import ContentError, Problems
 from .project import Project
-from .reader import RESERVED_IDS, read_dossier
+from .reader import read_dossier
 from .sandbox import parse_xml
 from .sources import check_style
 from .styles import Stylesheets, read_stylesheets
@@ -97,7 +97,7 @@ def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> Non
     cited: set[str] = set()
     ids: set[str] | None = None  # None: targets may be in a file that could not be read
     if not {"sections", "chronology"} & dossier.incomplete:
-        ids = set(RESERVED_IDS) | {s.id for s in dossier.sections}
+        ids = set(markup.RESERVED_IDS) | {s.id for s in dossier.sections}
         ids |= {h.id for s in dossier.sections for h in s.headings}
         ids |= {e.id for e in dossier.events} | {f"src-{k}" for k in sources}
     sections = dossier.sections + ([dossier.colophon] if dossier.colophon else [])

@@ -21,7 +21,7 @@ from edtf.parser.edtf_exceptions import EDTFParseException
 from .data import Data, internal_flag, load_yaml
 from .document import Event, SourceRef
 from .errors import ContentError, Location, Problems
-from .markup import parse_inline, slugify
+from .markup import RESERVED_IDS, RESERVED_PREFIXES, parse_inline, slugify
 from .project import Project
 
 MONTHS = (
@@ -339,6 +339,11 @@ def _read_event(data: Data, index: int, item: Any, problems: Problems) -> Event 
         problems.error(
             f"event id '{event_id}' must be lowercase letters, digits and hyphens, "
             "starting with a letter",
+            data.at("events", index, "id"),
+        )
+    elif event_id in RESERVED_IDS or event_id.startswith(RESERVED_PREFIXES):
+        problems.error(
+            f"event id '{event_id}' is used by the generated parts of the book; choose another",
             data.at("events", index, "id"),
         )
     if not ok or value is None:

@@ -202,7 +202,7 @@ def write_epub(
                 chapter=chapter,
             )
         )
-    add_project_files("img", sorted(view.images))
+    add_project_files("img", sorted(view.images - {*sheets.files, *sheets.resources}))
 
     eb.toc = [
         _toc_entry(view, chapter, item) for chapter, item in zip(book.chapters, items, strict=True)

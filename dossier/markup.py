@@ -152,6 +152,16 @@ def plain_text(tokens: Sequence[Token]) -> str:
     return "".join(out)
 
 
+#: ids (and EPUB files and items) the generated parts of a book use; headings never take them.
+RESERVED_IDS = (
+    *("cover", "title-page", "contents", "chronology", "timeline", "sources"),
+    *("title", "nav", "ncx", "toc", "cover-img", "style-theme"),
+)
+#: Prefixes of generated ids (notes, citations, source entries, EPUB resources): a heading
+#: that would start with one is given "h-" in front; a section id may not start with one.
+RESERVED_PREFIXES = ("fn-", "fnref-", "cite-", "src-", "res-", "img-")
+
+
 def slugify(text: str) -> str:
     """A stable XML-safe id from heading text: lowercase words joined by hyphens."""
     text = unicodedata.normalize("NFKC", text).lower()

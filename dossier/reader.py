@@ -23,8 +23,6 @@ from .project import Project
 from .sources import read_sources
 
 FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "part", "internal", "id")
-#: ids the generated parts of a book use; headings never take them.
-RESERVED_IDS = ("cover", "title-page", "contents", "chronology", "timeline", "sources")
 
 
 def build_time(config: Config) -> dt.datetime:
@@ -88,7 +86,8 @@ def read_dossier(config: Config, problems: Problems, project: Project | None = N
         )
     if len(problems.errors) > errors:
         incomplete.add("sources")
-    _assign_ids(sections + ([colophon] if colophon else []), problems)
+    # the colophon first: it keeps its id "colophon", and it comes first in reading order
+    _assign_ids(([colophon] if colophon else []) + sections, {e.id for e in events}, problems)
     time = build_time(config)
     return Dossier(config, sections, events, sources, colophon, time, frozenset(incomplete))
 
@@ -204,14 +203,15 @@ def _split_notes(
     return body, notes
 
 
-def _assign_ids(sections: list[Section], problems: Problems) -> None:
-    """Unique, stable ids for sections and headings across the dossier (reading order)."""
-    used: set[str] = set(RESERVED_IDS)
+def _assign_ids(sections: list[Section], event_ids: set[str], problems: Problems) -> None:
+    """Unique, stable ids for sections and headings across the dossier (reading order), in
+    one namespace with the chronology's events and the generated parts."""
+    used: set[str] = set(markup.RESERVED_IDS) | event_ids
     for section in sections:
-        if section.id in used:
+        if section.id in used or section.id.startswith(markup.RESERVED_PREFIXES):
             problems.error(
-                f"section id '{section.id}' is already used by another section or "
-                "a generated part; set a different 'id:' in the front matter",
+                f"section id '{section.id}' is already used by another section, a chronology "
+                "event or a generated part; set a different 'id:' in the front matter",
                 section.where,
             )
         used.add(section.id)
@@ -222,6 +222,7 @@ def _assign_ids(sections: list[Section], problems: Problems) -> None:
                 continue
             text = markup.plain_text(section.tokens[i + 1].children or [])
             base = markup.slugify(text)
+            base = f"h-{base}" if base.startswith(markup.RESERVED_PREFIXES) else base
             slug, n = base, 2
             while slug in used:
                 slug, n = f"{base}-{n}", n + 1

@@ -162,6 +162,45 @@ def test_links_to_files_resolve_relative_to_the_linking_file(
     assert problems(project) == expected
 
 
+@pytest.mark.parametrize("reserved", ["title", "nav", "ncx", "timeline", "src-report"])
+def test_a_section_id_the_book_itself_uses_is_an_error(project: Path, reserved: str) -> None:
+    edit(project, "sections/03-context.md", "---\n", f"---\nid: {reserved}\n")
+    assert (
+        f"sections/03-context.md:1: error: section id '{reserved}' is already used by another "
+        "section, a chronology event or a generated part; set a different 'id:' in the front "
+        "matter"
+    ) in problems(project)  # (links to '#context' are then reported as well)
+
+
+def test_events_headings_and_generated_ids_share_one_namespace(project: Path) -> None:
+    edit(
+        project,
+        "sections/chronology.yaml",
+        '  - date: "2023-03-14"\n',
+        ('  - date: "2023-03-14"\n    id: the-meeting\n'),
+    )
+    edit(project, "sections/03-context.md", "\n\n", "\n\n## Fn 2\n\n")
+    assert problems(project) == []
+    _, dossier, _ = check(project)
+    headings = {h.text: h.id for s in dossier.sections for h in s.headings}
+    assert headings["The meeting"] == "the-meeting-2"  # the event keeps its id
+    assert headings["Fn 2"] == "h-fn-2"  # never a footnote's id
+    assert "the-meeting" in {e.id for e in dossier.events}
+
+
+def test_an_event_id_the_book_itself_uses_is_an_error(project: Path) -> None:
+    edit(
+        project,
+        "sections/chronology.yaml",
+        '  - date: "2023-03-14"\n',
+        ('  - date: "2023-03-14"\n    id: src-report-2023\n'),
+    )
+    assert problems(project) == [
+        "sections/chronology.yaml:3:5: error: event id 'src-report-2023' is used by the "
+        "generated parts of the book; choose another"
+    ]
+
+
 def test_image_without_alt_text(project: Path) -> None:
     edit(project, "sections/02-story.md", "![A small square chart in the accent colour]", "![]")
     assert problems(project) == [

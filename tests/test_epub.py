@@ -179,3 +179,15 @@ def test_the_shipped_epub_is_inert(built: dict[str, Path]) -> None:
     from dossier.audit import active_content
 
     assert active_content(built["epub"].read_bytes()) == ""
+
+
+def test_a_file_used_by_a_stylesheet_and_a_section_is_packed_once(project: Path) -> None:
+    from dossier import build
+
+    css = project / "styles" / "fonts.css"
+    css.write_text(css.read_text() + "\nh1 { background: url(../sections/images/chart.png); }\n")
+    (output,) = build(project, formats=["epub"])
+    with zipfile.ZipFile(output.path) as z:
+        charts = [n for n in z.namelist() if n.endswith("chart.png")]
+    assert charts == ["EPUB/project/sections/images/chart.png"]
+    assert epubcheck(output.path)["messages"] == []
