@@ -117,7 +117,29 @@ def pdf_corpus(data: bytes) -> str:
     for name, contents in reader.attachments.items():
         parts.append(name)
         parts += [c.decode("utf-8", "replace") for c in contents]
+    parts += reader.named_destinations  # anchor names come from ids and headings
+    parts += _struct_texts(root.get("/StructTreeRoot"))
     return "\n".join(parts)
+
+
+def _struct_texts(node: Any) -> list[str]:
+    """Alternative and actual texts in the structure tree of a tagged PDF (alt text of images
+    and figures), walked without recursion so that a deep tree cannot exhaust the stack."""
+    texts, stack, seen = [], [node], set()
+    while stack:
+        item = stack.pop()
+        if hasattr(item, "idnum"):
+            if item.idnum in seen:
+                continue
+            seen.add(item.idnum)
+        item = item.get_object() if item is not None else None
+        if isinstance(item, dict):
+            texts += [str(item[k]) for k in ("/Alt", "/ActualText", "/T") if k in item]
+            kids = item.get("/K")
+            stack += kids if isinstance(kids, list) else [kids] if kids is not None else []
+        elif isinstance(item, list):
+            stack += item
+    return texts
 
 
 def epub_corpus(data: bytes) -> str:

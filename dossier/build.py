@@ -312,6 +312,7 @@ def _output(folder: Path, record: dict[str, Any], reused: bool) -> Output:
 
 def _cover(book: Book, sheets: Stylesheets) -> bytes:
     from .cover import CoverText, render_cover
+    from .document import INTERNAL_MARK
     from .views import credit, long_date
 
     config = book.config
@@ -320,7 +321,7 @@ def _cover(book: Book, sheets: Stylesheets) -> bytes:
     regular = sheets.font("Dossier Sans", 400)
     source = book.based_on
     text = CoverText(
-        kicker=book.edition.label or "Dossier",
+        kicker=INTERNAL_MARK if book.internal else book.edition.label or "Dossier",
         title=config.title,
         subtitle=config.subtitle,
         credit=f"Based on {credit(source)}" if source else config.description[:200],

@@ -155,6 +155,9 @@ class Dossier:
         return fragment or section.id
 
 
+#: How internal editions are marked: every page, the metadata, the cover.
+INTERNAL_MARK = "INTERNAL — not for distribution"
+
 ChapterKind = Literal["section", "chronology", "appendix"]
 
 

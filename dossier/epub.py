@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2.environment import Environment
 
-from .document import Book, Chapter
+from .document import INTERNAL_MARK, Book, Chapter
 from .errors import OutputError
 from .sandbox import media_type
 from .styles import Stylesheets
@@ -147,11 +147,11 @@ def write_epub(
         eb.add_metadata("DC", "subject", keyword)
     eb.add_metadata("OPF", "schema:version", book.stamp, {"property": "schema:version"})
     if book.internal:
-        eb.add_metadata("DC", "rights", "INTERNAL — not for distribution")
+        eb.add_metadata("DC", "rights", INTERNAL_MARK)
         eb.add_metadata(
             "OPF",
             "dcterms:accessRights",
-            "INTERNAL — not for distribution",
+            INTERNAL_MARK,
             {"property": "dcterms:accessRights"},
         )
     for prop, value in (*ACCESSIBILITY, ("schema:accessibilitySummary", SUMMARY)):
@@ -208,7 +208,7 @@ def write_epub(
         _toc_entry(view, chapter, item) for chapter, item in zip(book.chapters, items, strict=True)
     ]
     eb.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title="Contents")
+    nav = epub.EpubNav(title=f"Contents — {INTERNAL_MARK}" if book.internal else "Contents")
     nav.add_item(css)
     eb.add_item(nav)
     first = items[0] if items else title

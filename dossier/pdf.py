@@ -19,7 +19,7 @@ from jinja2.environment import Environment
 from markupsafe import Markup
 
 from .archive import dedupe_associated_files
-from .document import Book, Chapter
+from .document import INTERNAL_MARK, Book, Chapter
 from .errors import ContentError, OutputError, over_limit
 from .sandbox import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN, make_fetcher, project_url
 from .views import Assets, PageMap, View, template_context
@@ -78,7 +78,6 @@ def anchor_pages(document: Any) -> dict[str, int]:
     return pages
 
 
-INTERNAL_MARK = "INTERNAL — not for distribution"
 XMP_RIGHTS = "http://ns.adobe.com/xap/1.0/rights/"
 
 

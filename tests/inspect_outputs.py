@@ -97,11 +97,13 @@ class Epub:
         items = self.manifest()
         return [items[r.get("idref")]["href"] for r in self.opf.findall(".//opf:itemref", NS)]
 
-    def nav(self) -> etree._Element:
-        href = next(
+    def nav_href(self) -> str:
+        return next(
             i["href"] for i in self.manifest().values() if "nav" in i.get("properties", "").split()
         )
-        return self.xhtml(href)
+
+    def nav(self) -> etree._Element:
+        return self.xhtml(self.nav_href())
 
 
 @cache

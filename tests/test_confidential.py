@@ -88,6 +88,10 @@ def test_internal_edition_is_marked_on_every_page_and_in_metadata(built: dict) -
         opf = z.read("EPUB/content.opf").decode()
     assert "<dc:rights>INTERNAL — not for distribution</dc:rights>" in opf
     assert 'property="dcterms:accessRights">INTERNAL — not for distribution<' in opf
+    book = Epub(built["internal.epub"])
+    for href in [*book.spine(), book.nav_href()]:  # every document, the cover and nav too
+        assert "INTERNAL — not for distribution" in book.read(href).decode(), href
+    assert epubcheck(built["internal.epub"])["messages"] == []
 
 
 def test_links_to_internal_material_lose_their_target_in_a_public_edition(built: dict) -> None:
@@ -193,3 +197,17 @@ def test_a_public_archive_of_a_project_with_internal_material_is_refused(tmp_pat
     )
     with pytest.raises(DossierError, match="edition 'archive' is public but would attach"):
         build(root, editions=["archive"])
+
+
+def test_the_pdf_audit_reads_alt_text_and_anchor_names() -> None:
+    from weasyprint import HTML
+
+    from dossier.audit import pdf_corpus
+
+    square = '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><rect width="9"/></svg>'
+    html = (
+        '<html lang="en"><title>t</title><p id="kestrel-lane">x</p><a href="#kestrel-lane">l</a>'
+        f"<img alt=\"The courier's car\" src='data:image/svg+xml,{square}'></html>"
+    )
+    corpus = pdf_corpus(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
+    assert "The courier's car" in corpus and "kestrel-lane" in corpus
