@@ -75,3 +75,18 @@ def test_a_new_build_replaces_the_superseded_output_of_the_same_edition(project:
     (project / "sections" / "01-summary.md").write_text("---\ntitle: Changed\n---\n\nNew.\n")
     second = build(project, formats=["epub"])[0].path
     assert first != second and second.exists() and not first.exists()
+
+
+def test_an_epub_missing_the_notes_of_the_pdf_is_refused(project: Path) -> None:
+    template = project / "templates" / "epub" / "section.xhtml"
+    template.parent.mkdir(parents=True)
+    shipped = Path(__file__).parent.parent / "dossier" / "templates" / "epub" / "section.xhtml"
+    template.write_text(shipped.read_text().replace('{% include "epub/notes.xhtml" %}', ""))
+    with pytest.raises(DossierError) as caught:
+        build(project)
+    assert str(caught.value) == (  # the three notes, and the two citations inside them
+        "error: the PDF and EPUB of edition 'reader' differ: the EPUB lacks 3 of 3 notes "
+        "(fn-1, fn-2, fn-3); the EPUB lacks 2 of 11 citations (cite-story-1, cite-story-2); "
+        "nothing was written"
+    )
+    assert not [p for p in (project / "build").glob("*") if p.is_file()]
