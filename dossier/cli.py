@@ -57,7 +57,7 @@ def main() -> None:
     \b
     Examples:
       dossier build                 build the project in the current folder into build/
-      dossier check sections-dir    check a project without rendering it
+      dossier check path/to/project  check a project without rendering it
     """
 
 

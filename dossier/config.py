@@ -86,7 +86,9 @@ class Limits:
         "Seconds a PDF render may take before it is stopped.", 900, _up_to(7 * 86_400)
     )
     render_memory_mb: int = setting(
-        "Memory (MiB) a PDF rendering process may use.", 6_144, _up_to(1 << 20)
+        "Memory (MiB) a PDF rendering process may use (its whole address space, RLIMIT_AS).",
+        6_144,
+        _up_to(1 << 20),
     )
 
 
@@ -189,7 +191,9 @@ class Config:
         "#7a1f2b",
         _pattern(r"#[0-9a-fA-F]{6}", "a colour like #7a1f2b"),
     )
-    default_editions: list[str] = setting("Editions built when no --edition is given.", [])
+    default_editions: list[str] = setting(
+        "Editions built when no --edition is given (none listed: all of them).", []
+    )
     editions: dict[str, Edition] = setting("Named editions ([editions.NAME] tables).", {})
     limits: Limits = setting("Resource limits ([limits] table).", Limits())
     root: Path = field(default=Path("."), metadata={"internal": True})

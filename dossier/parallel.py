@@ -263,8 +263,7 @@ def render_in_chunks(
 
 def _receive(receiver: Any) -> Any:
     """A worker's next message; a worker's failure is raised here."""
-    from .errors import DossierError
-    from .workers import _KINDS
+    from .workers import reraise_user_error
 
     try:
         kind, payload = receiver.recv()
@@ -272,11 +271,10 @@ def _receive(receiver: Any) -> Any:
         raise RuntimeError("a chunk worker stopped without a result") from None
     if kind == "ok":
         return payload
-    if kind in _KINDS:
-        raise _KINDS[kind].of(payload)
+    reraise_user_error(kind, payload)
     if kind == "memory":
         raise MemoryError
-    raise RuntimeError(f"a chunk worker failed:\n{payload}") from DossierError("bug")
+    raise RuntimeError(f"a chunk worker failed:\n{payload}")
 
 
 def _chunk(

@@ -240,5 +240,12 @@ def write_pdf(
                 break
             log.debug("page numbers moved; laying out again (pass %d)", passes + 1)
             pages = PageMap(actual)
+        else:
+            log.warning(
+                "the %s: page numbers still moved after %d layouts; a page reference in the "
+                "contents or the appendix may be off by one",
+                book.edition.name,
+                MAX_PASSES,
+            )
         data = renderer.write(document, attachments)
     return PdfOutput(data, len(document.pages), actual, passes, renderer.capture.messages)

@@ -145,9 +145,14 @@ class Workers:
                 f"rendering the {name} needed more than {memory:,} MiB and was "
                 "stopped (raise [limits] render_memory_mb in dossier.toml)"
             )
-        if kind in _KINDS:
-            raise _KINDS[kind].of(payload)
+        reraise_user_error(kind, payload)
         raise RuntimeError(f"rendering the {name} failed in a worker process:\n{payload}")
+
+
+def reraise_user_error(kind: str, payload: Any) -> None:
+    """Raise the user error a worker replied with (its problems), if the reply is one."""
+    if kind in _KINDS:
+        raise _KINDS[kind].of(payload)
 
 
 def run_jobs(jobs: Sequence[Job], limits: Limits) -> dict[str, Any]:
