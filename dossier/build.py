@@ -93,11 +93,11 @@ def build(
         limits = Limits(config.limits.render_timeout, config.limits.render_memory_mb)
         with Workers(limits, warm=_warm, expected=count) as workers:
             with steps("Reading and checking the project"):
-                cache.load_dates()
+                cache.load_memos()
                 books, sheets, inputs = _read(config, plan)
-                cache.save_dates()
             with steps(f"Rendering {count} file(s)"):
                 files = _render(books, sheets, inputs, cache, config, force, workers)
+                cache.save_memos()
         with steps("Checking and writing the outputs"):
             outputs = _write(books, files, folder, config)
         cache.remember(request, config.root, inputs, [_record(folder, o) for o in outputs])

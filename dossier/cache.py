@@ -108,20 +108,31 @@ class Cache:
             },
         )
 
-    def load_dates(self) -> None:
-        """Parsed EDTF dates from earlier builds (valid for these versions of edtf and
-        dossier only)."""
-        from . import chronology
+    def load_memos(self) -> None:
+        """Intermediate results of earlier builds: parsed EDTF dates and formatted source
+        lists (valid for this code fingerprint only: dossier and engine versions)."""
+        from . import chronology, sources
 
-        saved = self._read("dates.json")
-        if isinstance(saved, dict) and saved.get("versions") == _date_versions():
-            chronology.dates_from_json(saved.get("dates"))
+        saved = self._read("memos.json")
+        if not isinstance(saved, dict) or saved.get("fingerprint") != fingerprint():
+            return
+        chronology.dates_from_json(saved.get("dates"))
+        formatted = saved.get("sources")
+        if isinstance(formatted, dict):
+            sources.MEMO.update(
+                (k, v)
+                for k, v in formatted.items()
+                if isinstance(v, dict) and all(isinstance(h, str) for h in v.values())
+            )
 
-    def save_dates(self) -> None:
-        from . import chronology
+    def save_memos(self) -> None:
+        """Keep what this build used (so the memos do not grow without bound)."""
+        from . import chronology, sources
 
+        used = {k: sources.MEMO[k] for k in sorted(sources.USED) if k in sources.MEMO}
         self._write(
-            "dates.json", {"versions": _date_versions(), "dates": chronology.dates_to_json()}
+            "memos.json",
+            {"fingerprint": fingerprint(), "dates": chronology.dates_to_json(), "sources": used},
         )
 
     def hints(self, edition: str) -> dict[str, int]:
@@ -131,10 +142,6 @@ class Cache:
 
     def save_hints(self, edition: str, anchors: dict[str, int]) -> None:
         self._write(f"pages-{edition}.json", anchors)
-
-
-def _date_versions() -> list[str]:
-    return [fingerprint()]
 
 
 def request_key(config: Any, plan: list[tuple[Any, list[str]]], version: str) -> dict[str, Any]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import hashlib
 import io
+import json
 import re
 import warnings
 from collections.abc import Iterable
@@ -322,19 +324,37 @@ def _style(xml: bytes, locale: str) -> Any:
     return CitationStylesStyle(io.BytesIO(xml), locale=locale, validate=False)
 
 
+#: Formatted bibliographies by a digest of everything they depend on (style, language, all
+#: the entries: one entry's form can depend on the others). Kept for the process and, through
+#: `build`, between builds: citeproc-py is the slowest step before rendering, and a change to
+#: a section rarely changes the sources it cites. `USED`: the digests this process needed.
+MEMO: dict[str, dict[str, str]] = {}
+USED: set[str] = set()
+
+
 def format_entries(
     entries: Iterable[tuple[str, dict[str, Any]]], style: bytes, language: str
 ) -> dict[str, str]:
     """Bibliography entries as HTML, in the given order, formatted with the CSL style."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
-
     items = [
         {**{k: _shield(v) for k, v in csl.items() if k not in TEMPLATE_FIELDS}, "id": key}
         for key, csl in entries
     ]
     if not items:
         return {}
+    digest = hashlib.sha256(style)
+    digest.update(json.dumps([language, items], sort_keys=True, default=repr).encode())
+    key = digest.hexdigest()
+    USED.add(key)
+    if key not in MEMO:
+        MEMO[key] = _format(items, style, language)
+    return dict(MEMO[key])
+
+
+def _format(items: list[dict[str, Any]], style: bytes, language: str) -> dict[str, str]:
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = CitationStylesBibliography(

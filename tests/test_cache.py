@@ -120,3 +120,28 @@ def test_a_changed_template_changes_the_fingerprint(
         assert fingerprint.fingerprint() != before
     finally:
         fingerprint.fingerprint.cache_clear()
+
+
+def test_dates_and_formatted_sources_are_remembered_between_builds(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier import chronology, sources
+
+    build_epub(project)
+    chronology.MEMO.clear()
+    sources.MEMO.clear()  # as in a new process: only the saved memos are left
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("parsed or formatted again")
+
+    monkeypatch.setattr(chronology, "_parse_date", not_again)
+    monkeypatch.setattr(sources, "_format", not_again)
+    story = project / "sections" / "02-story.md"
+    story.write_text(story.read_text() + "\nA new closing line.\n")
+    build_epub(project)  # a section changed: its dates and sources come from the memos
+
+    sources.MEMO.clear()
+    references = project / "sections" / "sources.yaml"
+    references.write_text(references.read_text().replace("title: ", "title: New ", 1))
+    with pytest.raises(AssertionError, match="formatted again"):
+        build_epub(project)  # a source changed: the list is formatted again
