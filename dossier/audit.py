@@ -192,9 +192,30 @@ def expected_ids(book: Book) -> dict[str, set[str]]:
 
 
 def pdf_ids(data: bytes) -> set[str]:
-    from pypdf import PdfReader
+    """The PDF's named destinations: every id of the HTML it was made from."""
+    import pikepdf
 
-    return set(PdfReader(io.BytesIO(data)).named_destinations)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        names = pdf.Root.get("/Names")
+        dests = names.get("/Dests") if names is not None else None
+        return set(pikepdf.NameTree(dests).keys()) if dests is not None else set()
+
+
+def check_notes(book: Book, pdf: bytes) -> None:
+    """Fail if the PDF lost a footnote: WeasyPrint can drop one when two notes are pushed
+    past a page break together (the call stays, the note is gone)."""
+    found = pdf_ids(pdf)
+    for (chapter_id, label), n in sorted(book.note_numbers.items(), key=lambda item: item[1]):
+        if f"fn-{n}" in found:
+            continue
+        chapter = next((c for c in book.chapters if c.id == chapter_id), None)
+        note = chapter.section.notes.get(label) if chapter and chapter.section else None
+        raise OutputError(
+            f"the {book.edition.name} PDF lost footnote {n} ('[^{label}]') at a page break "
+            "(a fault of the PDF engine, WeasyPrint): shorten or move this note or the "
+            "paragraph around it, and build again; nothing was written",
+            note.where if note else None,
+        )
 
 
 def _epub_documents(data: bytes) -> Iterable[tuple[str, Any]]:

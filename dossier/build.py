@@ -263,13 +263,14 @@ def _write(
 ) -> list[Output]:
     """Audit every edition's new files before writing any, so that a refused edition leaves
     the whole folder as it was; then write them atomically and drop the superseded ones."""
-    from .audit import check_inert, check_leaks, check_pages, check_parity
+    from .audit import check_inert, check_leaks, check_notes, check_pages, check_parity
 
     for book, fmts in books:
         edition = book.edition.name
         fresh = {fmt: data for fmt in fmts if (data := files[(edition, fmt)][0]) is not None}
         if "pdf" in fresh:
             check_pages(book, files[(edition, "pdf")][1] or 0)
+            check_notes(book, fresh["pdf"])
         check_leaks(book, fresh)
         check_inert(book, fresh)
         check_parity(book, fresh)

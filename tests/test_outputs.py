@@ -90,3 +90,20 @@ def test_an_epub_missing_the_notes_of_the_pdf_is_refused(project: Path) -> None:
         "nothing was written"
     )
     assert not [p for p in (project / "build").glob("*") if p.is_file()]
+
+
+def test_a_footnote_the_pdf_engine_lost_fails_the_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier import audit
+
+    real = audit.pdf_ids
+    monkeypatch.setattr(audit, "pdf_ids", lambda data: real(data) - {"fn-2"})  # as WeasyPrint
+    with pytest.raises(DossierError) as caught:  # can drop one at a page break
+        build(project, formats=["pdf"])
+    assert str(caught.value) == (
+        "sections/02-story.md:24: error: the reader PDF lost footnote 2 ('[^chair]') at a page "
+        "break (a fault of the PDF engine, WeasyPrint): shorten or move this note or the "
+        "paragraph around it, and build again; nothing was written"
+    )
+    assert not [p for p in (project / "build").glob("*") if p.is_file()]
