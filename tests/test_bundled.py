@@ -14,7 +14,7 @@ from dossier.reader import read_section
 from conftest import REPO
 from inspect_outputs import Epub, epubcheck, fonts, outline, page_texts
 
-ARTICLE = REPO.parent / "shared" / "content" / "source-article.txt"
+ARTICLE = Path(__file__).parent / "data" / "source-article.txt"  # the article as received
 
 
 def article_paragraphs() -> list[str]:
