@@ -117,7 +117,7 @@ def pdf_corpus(data: bytes) -> str:
     for name, contents in reader.attachments.items():
         parts.append(name)
         parts += [c.decode("utf-8", "replace") for c in contents]
-    parts += reader.named_destinations  # anchor names come from ids and headings
+    parts += pdf_ids(data)  # anchor names come from ids and headings
     parts += _struct_texts(root.get("/StructTreeRoot"))
     return "\n".join(parts)
 

@@ -26,7 +26,6 @@ from .sources import check_style
 from .styles import Stylesheets, read_stylesheets
 from .theme import TEMPLATE_DIR
 
-ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 MAX_NESTING = 40
 NOT_ALLOWED = "not allowed: links may point to http(s), mailto, or #ids in the dossier"
 # markdown-it leaves links with these schemes as text; they are refused all the same
@@ -204,7 +203,7 @@ def _link_problem(href: str, ids: set[str] | None, dossier: Dossier, base: str) 
     """Why a link target is refused, or "". Links may go to the web, to mail, or to an id in
     the dossier (`ids`, or None when a file that holds ids could not be read); a file named in
     a link is relative to `base`, the file that holds the link."""
-    if href.startswith(ALLOWED_SCHEMES):
+    if href.startswith(markup.EXTERNAL_SCHEMES):
         return ""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
         return f"link target '{href}' {NOT_ALLOWED}"

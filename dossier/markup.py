@@ -152,6 +152,9 @@ def plain_text(tokens: Sequence[Token]) -> str:
     return "".join(out)
 
 
+#: Link targets outside the dossier that a link may have (anything else is an anchor in it).
+EXTERNAL_SCHEMES = ("http://", "https://", "mailto:")
+
 #: ids (and EPUB files and items) the generated parts of a book use; headings never take them.
 RESERVED_IDS = (
     *("cover", "title-page", "contents", "chronology", "timeline", "sources"),
@@ -220,7 +223,7 @@ def _link_open(
     href = env["ctx"].link_href(token)
     if not href:
         return "<a>"  # a target this edition leaves out: the text stays, the link goes
-    external = href.startswith(("http://", "https://", "mailto:"))
+    external = href.startswith(EXTERNAL_SCHEMES)
     cls = ' class="external"' if external else ""
     return f'<a href="{escape(href)}"{cls}>'
 

@@ -62,7 +62,7 @@ class View:
         """The address of a Markdown link; "" (no link) when its target is not in this
         edition, such as a section left out or internal material in a public edition."""
         href = markup.attr(token, "href")
-        if href.startswith(("http://", "https://", "mailto:")):
+        if href.startswith(markup.EXTERNAL_SCHEMES):
             return href
         section = self.chapter.section if self.chapter else None
         base = section.path if section else self.book.config.chronology

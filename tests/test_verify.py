@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -17,6 +18,20 @@ def verify(path: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def with_attachment_changed(
+    archive: Path, copy: Path, name: str, change: Callable[[bytes], bytes]
+) -> Path:
+    """A copy of the archive whose attachment `name` has been rewritten by `change`."""
+    with pikepdf.open(archive) as pdf:
+        names = pdf.Root.Names.EmbeddedFiles.Names
+        for i in range(0, len(names), 2):
+            if str(names[i]) == name:
+                stream = names[i + 1].EF.F
+                stream.write(change(stream.read_bytes()))
+        pdf.save(copy)
+    return copy
+
+
 def test_an_intact_archive_verifies_and_rebuilds_to_the_same_bytes(editions: dict) -> None:
     code, out, _ = verify(editions["archive.pdf"], "--rebuild")
     assert code == 0, out
@@ -27,14 +42,12 @@ def test_an_intact_archive_verifies_and_rebuilds_to_the_same_bytes(editions: dic
 
 
 def test_an_altered_attachment_is_reported(editions: dict, tmp_path: Path) -> None:
-    copy = tmp_path / "altered.pdf"
-    with pikepdf.open(editions["archive.pdf"]) as pdf:
-        names = pdf.Root.Names.EmbeddedFiles.Names
-        for i in range(0, len(names), 2):
-            if str(names[i]) == "sections/02-story.md":
-                stream = names[i + 1].EF.F
-                stream.write(stream.read_bytes().replace(b"cold morning", b"warm morning"))
-        pdf.save(copy)
+    copy = with_attachment_changed(
+        editions["archive.pdf"],
+        tmp_path / "altered.pdf",
+        "sections/02-story.md",
+        lambda data: data.replace(b"cold morning", b"warm morning"),
+    )
     code, out, err = verify(copy, "--rebuild")
     assert code == 1 and err == ""
     assert "  ALTERED: sections/02-story.md" in out.splitlines()
@@ -95,16 +108,14 @@ def test_a_missing_attachment_is_reported(editions: dict, tmp_path: Path) -> Non
 def test_a_manifest_without_what_a_rebuild_needs_is_reported(
     editions: dict, tmp_path: Path, key: str
 ) -> None:
-    copy = tmp_path / "manifest.pdf"
-    with pikepdf.open(editions["archive.pdf"]) as pdf:
-        names = pdf.Root.Names.EmbeddedFiles.Names
-        for i in range(0, len(names), 2):
-            if str(names[i]) == "manifest.json":
-                stream = names[i + 1].EF.F
-                manifest = json.loads(stream.read_bytes())
-                del manifest[key]
-                stream.write(json.dumps(manifest).encode())
-        pdf.save(copy)
+    def without_key(data: bytes) -> bytes:
+        manifest = json.loads(data)
+        del manifest[key]
+        return json.dumps(manifest).encode()
+
+    copy = with_attachment_changed(
+        editions["archive.pdf"], tmp_path / "manifest.pdf", "manifest.json", without_key
+    )
     assert verify(copy)[0] == 0  # the attachments still match the listed hashes
     code, _, err = verify(copy, "--rebuild")
     assert code == 1 and "Traceback" not in err
