@@ -70,14 +70,14 @@ def bare_html(root: Path, work: Path) -> Path:
     """dossier's final HTML for the reader PDF, with its virtual URLs made file URLs, so that
     plain WeasyPrint can render it without dossier's fetcher."""
     from dossier.build import _assets
-    from dossier.check import check
-    from dossier.config import load_config
-    from dossier.edition import assemble
-    from dossier.pdf import render_html
-    from dossier.project import THEME_DIR
-    from dossier.sandbox import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN
-    from dossier.theme import make_environment
-    from dossier.views import PageMap
+    from dossier.config.manifest import load_config
+    from dossier.editions.assemble import assemble
+    from dossier.reading.check import check
+    from dossier.rendering.environment import make_environment
+    from dossier.rendering.views import PageMap
+    from dossier.sandbox.fetcher import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN
+    from dossier.sandbox.files import THEME_DIR
+    from dossier.writers.pdf import render_html
 
     config = load_config(root)
     problems, dossier_, _ = check(config=config)
@@ -160,7 +160,7 @@ def bench(size: str, runs: int, work: Path) -> dict[str, object]:
 
 
 def _sections(root: Path) -> list[str]:
-    from dossier.config import load_config
+    from dossier.config.manifest import load_config
 
     return load_config(root).section_files()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it)
 
-from .build import Output, build
-from .errors import DossierError
+from dossier.build import Output, build
+from dossier.errors import DossierError
 
 __all__ = ["DossierError", "Output", "__version__", "build"]

@@ -1,5 +1,5 @@
 """`python -m dossier`."""
 
-from .cli import main
+from dossier.cli import main
 
 main()

@@ -19,18 +19,18 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .cache import Cache, request_key, sha256_file
-from .config import Config, Edition, load_config
-from .errors import ConfigError
-from .fingerprint import fingerprint
-from .outputs import output_lock, output_name, superseded, write_atomic
-from .workers import Job, Limits, Workers
+from dossier import __version__
+from dossier.config.manifest import Config, Edition, load_config
+from dossier.errors import ConfigError
+from dossier.outputs.cache import Cache, request_key, sha256_file
+from dossier.outputs.files import output_lock, output_name, superseded, write_atomic
+from dossier.sandbox.fingerprint import fingerprint
+from dossier.writers.workers import Job, Limits, Workers
 
 if TYPE_CHECKING:
-    from .document import Book
-    from .styles import Stylesheets
-    from .views import Assets
+    from dossier.model.records import Book
+    from dossier.reading.styles import Stylesheets
+    from dossier.rendering.views import Assets
 
 log = logging.getLogger("dossier")
 
@@ -130,8 +130,8 @@ def _read(
     config: Config, plan: list[tuple[Edition, list[str]]]
 ) -> tuple[list[tuple[Book, list[str]]], Stylesheets, dict[str, str]]:
     """Check the project and assemble each edition (with its stamp)."""
-    from .check import check
-    from .edition import assemble, edition_stamp
+    from dossier.editions.assemble import assemble, edition_stamp
+    from dossier.reading.check import check
 
     problems, dossier, sheets = check(config=config)
     for warning in problems.warnings:
@@ -201,8 +201,8 @@ def _pdf(
     attach: dict[str, str] | None,
 ) -> tuple[bytes, int | None, dict[str, int] | None]:
     """In a worker: the edition's PDF, its page count and where every anchor landed."""
-    from .pdf import write_pdf
-    from .theme import make_environment
+    from dossier.rendering.environment import make_environment
+    from dossier.writers.pdf import write_pdf
 
     result = write_pdf(
         book,
@@ -225,24 +225,24 @@ def _epub(
     book: Book, sheets: Stylesheets, assets: Assets
 ) -> tuple[bytes, int | None, dict[str, int] | None]:
     """In a worker: the edition's EPUB."""
-    from .epub import write_epub
-    from .theme import make_environment
+    from dossier.rendering.environment import make_environment
+    from dossier.writers.epub import write_epub
 
     env = make_environment(book.config.project)
     return write_epub(book, env, sheets, assets, _cover(book, sheets), __version__), None, None
 
 
 def _attachments(book: Book, sheets: Stylesheets, inputs: dict[str, str]) -> list[Any]:
-    from .archive import attachments
+    from dossier.writers.archive import attachments
 
     return attachments(book, sheets, inputs)
 
 
 def _assets(book: Book) -> Assets:
     """What both writers of an edition share: formatted sources and the timeline figure."""
-    from .sources import format_sources
-    from .timeline import CAPTION, render_timeline
-    from .views import Assets
+    from dossier.reading.sources import format_sources
+    from dossier.rendering.timeline import CAPTION, render_timeline
+    from dossier.rendering.views import Assets
 
     timeline = None
     if book.has("timeline") and book.events and book.edition.layout == "book":
@@ -263,7 +263,13 @@ def _write(
 ) -> list[Output]:
     """Audit every edition's new files before writing any, so that a refused edition leaves
     the whole folder as it was; then write them atomically and drop the superseded ones."""
-    from .audit import check_inert, check_leaks, check_notes, check_pages, check_parity
+    from dossier.outputs.audit import (
+        check_inert,
+        check_leaks,
+        check_notes,
+        check_pages,
+        check_parity,
+    )
 
     for book, fmts in books:
         edition = book.edition.name
@@ -312,9 +318,9 @@ def _output(folder: Path, record: dict[str, Any], reused: bool) -> Output:
 
 
 def _cover(book: Book, sheets: Stylesheets) -> bytes:
-    from .cover import CoverText, render_cover
-    from .document import INTERNAL_MARK
-    from .views import credit, long_date
+    from dossier.model.records import INTERNAL_MARK
+    from dossier.rendering.cover import CoverText, render_cover
+    from dossier.rendering.views import credit, long_date
 
     config = book.config
     project = config.project

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 import click
 
-from . import __version__
-from .errors import DossierError
+from dossier import __version__
+from dossier.errors import DossierError
 
 EXIT_USER_ERROR = 1
 
@@ -111,7 +111,7 @@ def build_command(
       dossier build --edition briefing       one edition
       dossier build ../other -o /tmp/out     another project, another output folder
     """
-    from .build import build
+    from dossier.build import build
 
     configure_logging(quiet, verbose)
     with user_errors():
@@ -146,7 +146,7 @@ def check_command(project_dir: str, output_format: str, strict: bool) -> None:
       dossier check
       dossier check --strict --format json > problems.json
     """
-    from .check import check
+    from dossier.reading.check import check
 
     with user_errors():
         try:
@@ -187,7 +187,7 @@ def verify_command(file: str, rebuild: bool) -> None:
     """
     from pathlib import Path
 
-    from .archive import verify
+    from dossier.writers.archive import verify
 
     with user_errors():
         result = verify(Path(file), rebuild)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dossier import markup
-from dossier.check import check
-from dossier.config import load_config
+from dossier.config.manifest import load_config
 from dossier.errors import Problems
-from dossier.reader import read_section
+from dossier.model import markdown as markup
+from dossier.reading.check import check
+from dossier.reading.sections import read_section
 
 from conftest import REPO
 from inspect_outputs import Epub, epubcheck, fonts, outline, page_texts

@@ -66,7 +66,7 @@ def test_force_renders_again(project: Path) -> None:
 
 
 def test_other_code_or_engines_render_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dossier import fingerprint
+    from dossier.sandbox import fingerprint
 
     [first] = build_epub(project)
     engines = fingerprint._engine_versions()
@@ -85,12 +85,16 @@ def test_the_fingerprint_covers_the_package_and_the_engines() -> None:
     import sys
 
     from dossier import __version__
-    from dossier.fingerprint import ENGINES, _engine_versions, fingerprint
+    from dossier.sandbox.fingerprint import ENGINES, _engine_versions, fingerprint
 
     assert fingerprint().startswith(f"{__version__}+")
     assert set(_engine_versions()) == ENGINES  # every engine is found installed
     again = subprocess.run(
-        [sys.executable, "-c", "from dossier.fingerprint import fingerprint; print(fingerprint())"],
+        [
+            sys.executable,
+            "-c",
+            "from dossier.sandbox.fingerprint import fingerprint; print(fingerprint())",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -103,10 +107,10 @@ def test_a_changed_template_changes_the_fingerprint(
 ) -> None:
     import shutil
 
-    from dossier import fingerprint
+    from dossier.sandbox import fingerprint
 
-    package = shutil.copytree(Path(fingerprint.__file__).parent, tmp_path / "dossier")
-    monkeypatch.setattr(fingerprint, "__file__", str(package / "fingerprint.py"))
+    package = shutil.copytree(fingerprint.PACKAGE_DIR, tmp_path / "dossier")
+    monkeypatch.setattr(fingerprint, "PACKAGE_DIR", package)
     fingerprint.fingerprint.cache_clear()
     try:
         before = fingerprint.fingerprint()
@@ -125,7 +129,8 @@ def test_a_changed_template_changes_the_fingerprint(
 def test_dates_and_formatted_sources_are_remembered_between_builds(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dossier import chronology, sources
+    from dossier.model import dates as chronology
+    from dossier.reading import sources
 
     build_epub(project)
     chronology.MEMO.clear()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dossier.check import check
 from dossier.cli import main
+from dossier.reading.check import check
 
 
 def problems(project: Path) -> list[str]:

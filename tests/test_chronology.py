@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dossier.chronology import label_for, parse_date, read_chronology
 from dossier.errors import Problems
-from dossier.project import Project
+from dossier.model.dates import label_for, parse_date, read_chronology
+from dossier.sandbox.files import Project
 
 
 @pytest.mark.parametrize(

@@ -202,7 +202,7 @@ def test_a_public_archive_of_a_project_with_internal_material_is_refused(tmp_pat
 def test_the_pdf_audit_reads_alt_text_and_anchor_names() -> None:
     from weasyprint import HTML
 
-    from dossier.audit import pdf_corpus
+    from dossier.outputs.audit import pdf_corpus
 
     square = '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><rect width="9"/></svg>'
     html = (

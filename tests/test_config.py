@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.config import Config, Edition, Limits, load_config
+from dossier.config.manifest import Config, Edition, Limits, load_config
 from dossier.errors import ConfigError
 
 README = Path(__file__).parent.parent / "README.md"

@@ -176,7 +176,7 @@ def test_a_template_cannot_make_the_epub_active(project: Path, inject: str, foun
 
 
 def test_the_shipped_epub_is_inert(built: dict[str, Path]) -> None:
-    from dossier.audit import active_content
+    from dossier.outputs.audit import active_content
 
     assert active_content(built["epub"].read_bytes()) == ""
 

@@ -82,7 +82,7 @@ def subreaper() -> Iterator[None]:
 
 @pytest.mark.usefixtures("subreaper")
 def test_a_stopped_parallel_render_leaves_no_process_behind(project: Path) -> None:
-    from dossier.parallel import MIN_PAGES
+    from dossier.writers.pdf_chunks import MIN_PAGES
 
     before = _descendants()
     long_project(project, "render_timeout = 3", paragraphs=MIN_PAGES * 4)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dossier import markup
-from dossier.markup import CiteItem
+from dossier.model import markdown as markup
+from dossier.model.markdown import CiteItem
 
 
 def citations(text: str) -> list[list[CiteItem]]:

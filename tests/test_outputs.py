@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dossier import DossierError, build
-from dossier.outputs import write_atomic
+from dossier.outputs.files import write_atomic
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -95,7 +95,7 @@ def test_an_epub_missing_the_notes_of_the_pdf_is_refused(project: Path) -> None:
 def test_a_footnote_the_pdf_engine_lost_fails_the_build(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dossier import audit
+    from dossier.outputs import audit
 
     real = audit.pdf_ids
     monkeypatch.setattr(audit, "pdf_ids", lambda data: real(data) - {"fn-2"})  # as WeasyPrint

@@ -12,10 +12,12 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from dossier.build import _assets
-from dossier.check import check
-from dossier.config import load_config
-from dossier.edition import assemble
-from dossier.parallel import (
+from dossier.config.manifest import load_config
+from dossier.editions.assemble import assemble
+from dossier.reading.check import check
+from dossier.rendering.environment import make_environment
+from dossier.writers.pdf import write_pdf
+from dossier.writers.pdf_chunks import (
     CHARS_PER_PAGE,
     MIN_PAGES,
     PAGES_PER_CHUNK,
@@ -23,8 +25,6 @@ from dossier.parallel import (
     split,
     supported,
 )
-from dossier.pdf import write_pdf
-from dossier.theme import make_environment
 
 from conftest import copy_project
 from inspect_outputs import outline, page_texts

@@ -12,8 +12,8 @@ import yaml
 from pypdf import PdfReader
 
 from dossier.errors import Problems
-from dossier.project import Project
-from dossier.sources import format_entries, public_csl, read_sources, style_xml
+from dossier.reading.sources import format_entries, public_csl, read_sources, style_xml
+from dossier.sandbox.files import Project
 
 from conftest import REPO
 from inspect_outputs import NS, Epub, page_texts

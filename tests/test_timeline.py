@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from dossier.chronology import read_chronology
-from dossier.document import Event
 from dossier.errors import Problems
-from dossier.project import Project
-from dossier.timeline import Segment, _shown_ticks, render_timeline, segments_for
+from dossier.model.dates import read_chronology
+from dossier.model.records import Event
+from dossier.rendering.timeline import Segment, _shown_ticks, render_timeline, segments_for
+from dossier.sandbox.files import Project
 
 SVG = "{http://www.w3.org/2000/svg}"
 

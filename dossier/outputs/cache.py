@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .fingerprint import fingerprint
-from .outputs import STATE_DIR, write_atomic
+from dossier.outputs.files import STATE_DIR, write_atomic
+from dossier.sandbox.fingerprint import fingerprint
 
 RECORD = "last-build.json"
 
@@ -111,7 +111,8 @@ class Cache:
     def load_memos(self) -> None:
         """Intermediate results of earlier builds: parsed EDTF dates and formatted source
         lists (valid for this code fingerprint only: dossier and engine versions)."""
-        from . import chronology, sources
+        from dossier.model import dates as chronology
+        from dossier.reading import sources
 
         saved = self._read("memos.json")
         if not isinstance(saved, dict) or saved.get("fingerprint") != fingerprint():
@@ -127,7 +128,8 @@ class Cache:
 
     def save_memos(self) -> None:
         """Keep what this build used (so the memos do not grow without bound)."""
-        from . import chronology, sources
+        from dossier.model import dates as chronology
+        from dossier.reading import sources
 
         used = {k: sources.MEMO[k] for k in sorted(sources.USED) if k in sources.MEMO}
         self._write(

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from dossier.errors import OutputError
 
 STATE_DIR = ".dossier"
 

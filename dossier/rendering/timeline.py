@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import escape
 
-from .chronology import MONTHS
-from .document import Event
+from dossier.model.dates import MONTHS
+from dossier.model.records import Event
 
 WIDTH = 1000.0
 MARGIN = 16.0

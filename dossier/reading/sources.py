@@ -21,11 +21,11 @@ from typing import Any
 
 from markupsafe import escape
 
-from .data import Data, internal_flag, load_yaml
-from .document import Source, SourceGroup
-from .errors import ContentError, Location, Problems
-from .project import Project
-from .sandbox import parse_xml
+from dossier.errors import ContentError, Location, Problems
+from dossier.model.records import Source, SourceGroup
+from dossier.sandbox.data import Data, internal_flag, load_yaml
+from dossier.sandbox.fetcher import parse_xml
+from dossier.sandbox.files import Project
 
 CSL_TYPES = frozenset(
     """

@@ -14,9 +14,9 @@ from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, StrictUndefined, Tem
 from jinja2.environment import Environment
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import ContentError
-from .project import Project
-from .views import csl_date, long_date
+from dossier.errors import ContentError
+from dossier.rendering.views import csl_date, long_date
+from dossier.sandbox.files import Project
 
 TEMPLATE_DIR = "templates"
 

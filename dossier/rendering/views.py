@@ -15,11 +15,11 @@ from urllib.parse import quote
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from . import markup
-from .chronology import MONTHS
-from .document import Book, Chapter, Event, Heading, Occurrence, Source
-from .sandbox import project_url
-from .sources import GROUP_TITLES, GROUPS, PROTECTION_NOTES
+from dossier.model import markdown as markup
+from dossier.model.dates import MONTHS
+from dossier.model.records import Book, Chapter, Event, Heading, Occurrence, Source
+from dossier.reading.sources import GROUP_TITLES, GROUPS, PROTECTION_NOTES
+from dossier.sandbox.fetcher import project_url
 
 Format = Literal["pdf", "epub"]
 

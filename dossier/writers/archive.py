@@ -15,11 +15,11 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from .document import Book
-from .errors import VerifyError
-from .fingerprint import fingerprint
-from .sandbox import GENERATED_ORIGIN, make_fetcher, project_url
-from .styles import Stylesheets
+from dossier.errors import VerifyError
+from dossier.model.records import Book
+from dossier.reading.styles import Stylesheets
+from dossier.sandbox.fetcher import GENERATED_ORIGIN, make_fetcher, project_url
+from dossier.sandbox.fingerprint import fingerprint
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "dossier-archive/1"
@@ -174,7 +174,7 @@ def verify(path: Path, rebuild: bool = False) -> Verification:
 
 def _rebuild(path: Path, manifest: dict[str, Any], files: dict[str, bytes]) -> tuple[bool, str]:
     """Build the edition again from the attached sources and compare the bytes."""
-    from .build import build
+    from dossier.build import build
 
     recorded = {"edition": str, "source_date_epoch": int, "tools": dict}
     for key, kind in recorded.items():

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ContentError, Location, Problems, over_limit
+from dossier.errors import ContentError, Location, Problems, over_limit
 
 KeyPath = tuple[str | int, ...]
 

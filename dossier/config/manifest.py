@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .data import Data, load_toml
-from .errors import ConfigError, ContentError, Location, Problems, over_limit
-from .project import Project
+from dossier.errors import ConfigError, ContentError, Location, Problems, over_limit
+from dossier.sandbox.data import Data, load_toml
+from dossier.sandbox.files import Project
 
 MANIFEST = "dossier.toml"
 CHRONOLOGY_MARK = "@chronology"

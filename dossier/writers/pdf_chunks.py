@@ -36,17 +36,17 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import markup
-from .document import Book, Chapter
-from .errors import OutputError, over_limit
-from .pdfmerge import merge_parts
-from .views import PageMap
+from dossier.errors import OutputError, over_limit
+from dossier.model import markdown as markup
+from dossier.model.records import Book, Chapter
+from dossier.rendering.views import PageMap
+from dossier.writers.pdf_merge import merge_parts
 
 if TYPE_CHECKING:
     from jinja2.environment import Environment
 
-    from .pdf import PdfOutput
-    from .views import Assets
+    from dossier.rendering.views import Assets
+    from dossier.writers.pdf import PdfOutput
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def render_in_chunks(
 ) -> PdfOutput | None:
     """The edition's PDF rendered in `count` chunks, or None if the document does not lend
     itself to it (then the caller renders it in one piece)."""
-    from .pdf import PdfOutput, Renderer, anchor_pages, render_html
+    from dossier.writers.pdf import PdfOutput, Renderer, anchor_pages, render_html
 
     chapters = list(book.chapters)
     back = [chapters.pop()] if chapters and chapters[-1].kind == "appendix" else []
@@ -263,7 +263,7 @@ def render_in_chunks(
 
 def _receive(receiver: Any) -> Any:
     """A worker's next message; a worker's failure is raised here."""
-    from .workers import reraise_user_error
+    from dossier.writers.workers import reraise_user_error
 
     try:
         kind, payload = receiver.recv()
@@ -289,8 +289,8 @@ def _chunk(
     coordinator: int,
 ) -> None:
     """A worker: lay out some chapters, report their pages, wait for the numbering, write."""
-    from .pdf import Renderer, render_html
-    from .workers import die_with, reply_and_exit
+    from dossier.writers.pdf import Renderer, render_html
+    from dossier.writers.workers import die_with, reply_and_exit
 
     die_with(coordinator)
     for connection in inherited:  # the coordinator's ends: without them, its death is EOF here

@@ -13,14 +13,14 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from . import markup
-from .chronology import read_chronology
-from .config import Config
-from .data import load_yaml
-from .document import Dossier, Heading, NoteDef, Section
-from .errors import ContentError, Location, Problems
-from .project import Project
-from .sources import read_sources
+from dossier.config.manifest import Config
+from dossier.errors import ContentError, Location, Problems
+from dossier.model import markdown as markup
+from dossier.model.dates import read_chronology
+from dossier.model.records import Dossier, Heading, NoteDef, Section
+from dossier.reading.sources import read_sources
+from dossier.sandbox.data import load_yaml
+from dossier.sandbox.files import Project
 
 FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "part", "internal", "id")
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from .errors import ContentError, Location, over_limit
+from dossier.errors import ContentError, Location, over_limit
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: Files that belong to dossier itself (theme, templates) may also be read.
 THEME_DIR = PACKAGE_DIR / "theme"
 

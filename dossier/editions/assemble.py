@@ -16,13 +16,13 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from . import markup
-from .chronology import label_for, parse_date
-from .config import CHRONOLOGY_MARK, GENERATED_PARTS, SOURCES_MARK, Edition
-from .document import Book, Chapter, Dossier, Event, Occurrence, Section, Source
-from .errors import Location, Problems
-from .markup import INTERNAL_NOTE_PREFIX, CiteItem, is_internal_span
-from .sources import public_csl
+from dossier.config.manifest import CHRONOLOGY_MARK, GENERATED_PARTS, SOURCES_MARK, Edition
+from dossier.errors import Location, Problems
+from dossier.model import markdown as markup
+from dossier.model.dates import label_for, parse_date
+from dossier.model.markdown import INTERNAL_NOTE_PREFIX, CiteItem, is_internal_span
+from dossier.model.records import Book, Chapter, Dossier, Event, Occurrence, Section, Source
+from dossier.reading.sources import public_csl
 
 CHRONOLOGY_TITLE = "Chronology"
 SOURCES_TITLE = "Sources"
@@ -49,7 +49,9 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
     for entry in dossier.config.reading_order():
         if entry == CHRONOLOGY_MARK:
             start = _chronology_start(
-                edition, problems, dossier.config.at("editions", edition.name, "chronology_from")
+                edition,
+                problems,
+                dossier.config.at("editions", edition.name, "chronology_from"),
             )
             events = [
                 _event_view(e, public)

@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, NoReturn
 
-from .errors import ConfigError, ContentError, DossierError, OutputError, Problem, VerifyError
+from dossier.errors import (
+    ConfigError,
+    ContentError,
+    DossierError,
+    OutputError,
+    Problem,
+    VerifyError,
+)
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _KINDS: dict[str, type[DossierError]] = {

@@ -13,8 +13,8 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from .errors import ContentError
-from .project import THEME_DIR, Project
+from dossier.errors import ContentError
+from dossier.sandbox.files import THEME_DIR, Project
 
 PROJECT_ORIGIN = "https://project.dossier.invalid/"
 THEME_ORIGIN = "https://theme.dossier.invalid/"

@@ -15,12 +15,12 @@ from typing import Any
 
 from jinja2.environment import Environment
 
-from .document import INTERNAL_MARK, Book, Chapter
-from .errors import OutputError
-from .sandbox import media_type
-from .styles import Stylesheets
-from .theme import theme_file
-from .views import Assets, View, template_context
+from dossier.errors import OutputError
+from dossier.model.records import INTERNAL_MARK, Book, Chapter
+from dossier.reading.styles import Stylesheets
+from dossier.rendering.environment import theme_file
+from dossier.rendering.views import Assets, View, template_context
+from dossier.sandbox.fetcher import media_type
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ACCESSIBILITY = (

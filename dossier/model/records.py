@@ -15,9 +15,9 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from .config import Config, Edition
-from .errors import Location
-from .markup import CiteItem
+from dossier.config.manifest import Config, Edition
+from dossier.errors import Location
+from dossier.model.markdown import CiteItem
 
 
 @dataclass

@@ -18,11 +18,11 @@ from edtf import parse_edtf
 from edtf.parser import parser_classes as edtf_classes
 from edtf.parser.edtf_exceptions import EDTFParseException
 
-from .data import Data, internal_flag, load_yaml
-from .document import Event, SourceRef
-from .errors import ContentError, Location, Problems
-from .markup import RESERVED_IDS, RESERVED_PREFIXES, parse_inline, slugify
-from .project import Project
+from dossier.errors import ContentError, Location, Problems
+from dossier.model.markdown import RESERVED_IDS, RESERVED_PREFIXES, parse_inline, slugify
+from dossier.model.records import Event, SourceRef
+from dossier.sandbox.data import Data, internal_flag, load_yaml
+from dossier.sandbox.files import Project
 
 MONTHS = (
     "January",

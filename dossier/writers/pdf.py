@@ -18,11 +18,17 @@ from typing import Any
 from jinja2.environment import Environment
 from markupsafe import Markup
 
-from .archive import dedupe_associated_files
-from .document import INTERNAL_MARK, Book, Chapter
-from .errors import ContentError, OutputError, over_limit
-from .sandbox import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN, make_fetcher, project_url
-from .views import Assets, PageMap, View, template_context
+from dossier.errors import ContentError, OutputError, over_limit
+from dossier.model.records import INTERNAL_MARK, Book, Chapter
+from dossier.rendering.views import Assets, PageMap, View, template_context
+from dossier.sandbox.fetcher import (
+    GENERATED_ORIGIN,
+    PROJECT_ORIGIN,
+    THEME_ORIGIN,
+    make_fetcher,
+    project_url,
+)
+from dossier.writers.archive import dedupe_associated_files
 
 MAX_PASSES = 4
 TIMELINE = "timeline.svg"
@@ -224,7 +230,7 @@ def write_pdf(
     """Lay out and write the edition; returns the PDF bytes and where every anchor landed.
     Long editions are rendered in `chunks` parallel parts (by default chosen from their
     length, see `parallel`); the result is the same page for page."""
-    from .parallel import chunk_count, render_in_chunks
+    from dossier.writers.pdf_chunks import chunk_count, render_in_chunks
 
     count = chunk_count(book) if chunks is None else chunks
     if count > 1 and attachments is None:

@@ -17,9 +17,9 @@ from typing import Any
 
 from lxml import etree
 
-from . import markup
-from .document import Book
-from .errors import OutputError
+from dossier.errors import OutputError
+from dossier.model import markdown as markup
+from dossier.model.records import Book
 
 #: Internal strings shorter than this (letters and digits) would match inside ordinary
 #: words, so they are searched as whole words instead.

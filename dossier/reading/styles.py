@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import tinycss2
 
-from .errors import ContentError, Location, Problems
-from .project import Project
+from dossier.errors import ContentError, Location, Problems
+from dossier.sandbox.files import Project
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 

@@ -10,9 +10,9 @@ import os
 import re
 import sys
 from functools import cache
-from pathlib import Path
 
-from . import __version__
+from dossier import __version__
+from dossier.sandbox.files import PACKAGE_DIR
 
 # The distributions whose behaviour shapes an output (normalised names); others installed
 # alongside (test tools, linters) do not change a build and stay out of the fingerprint.
@@ -29,7 +29,7 @@ ENGINES = frozenset(
 def fingerprint() -> str:
     """`<version>+<hash>`: the release, then a digest of the package files and engines."""
     digest = hashlib.sha256()
-    package = Path(__file__).parent
+    package = PACKAGE_DIR  # read at call time, so a test can point it at a copy
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(f"{path.relative_to(package).as_posix()}\0".encode())

@@ -14,17 +14,17 @@ from pathlib import Path
 from lxml import etree
 from markdown_it.token import Token
 
-from . import markup
-from .config import Config, load_config
-from .document import Dossier, Section
-from .edition import assemble
-from .errors import ContentError, Problems
-from .project import Project
-from .reader import read_dossier
-from .sandbox import parse_xml
-from .sources import check_style
-from .styles import Stylesheets, read_stylesheets
-from .theme import TEMPLATE_DIR
+from dossier.config.manifest import Config, load_config
+from dossier.editions.assemble import assemble
+from dossier.errors import ContentError, Problems
+from dossier.model import markdown as markup
+from dossier.model.records import Dossier, Section
+from dossier.reading.sections import read_dossier
+from dossier.reading.sources import check_style
+from dossier.reading.styles import Stylesheets, read_stylesheets
+from dossier.rendering.environment import TEMPLATE_DIR
+from dossier.sandbox.fetcher import parse_xml
+from dossier.sandbox.files import Project
 
 MAX_NESTING = 40
 NOT_ALLOWED = "not allowed: links may point to http(s), mailto, or #ids in the dossier"

@@ -1,0 +1,1 @@
+"""editions: stage package."""
