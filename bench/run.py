@@ -77,7 +77,7 @@ def bare_html(root: Path, work: Path) -> Path:
     from dossier.rendering.views import PageMap
     from dossier.sandbox.fetcher import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN
     from dossier.sandbox.files import THEME_DIR
-    from dossier.writers.pdf import render_html
+    from dossier.writers.pdf_render import render_html
 
     config = load_config(root)
     problems, dossier_, _ = check(config=config)

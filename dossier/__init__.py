@@ -3,9 +3,8 @@ PDF and an accessible EPUB 3 out."""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it)
-
 from dossier.build import Output, build
 from dossier.errors import DossierError
+from dossier.version import __version__
 
 __all__ = ["DossierError", "Output", "__version__", "build"]

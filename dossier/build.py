@@ -19,12 +19,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dossier import __version__
 from dossier.config.manifest import Config, Edition, load_config
 from dossier.errors import ConfigError
 from dossier.outputs.cache import Cache, request_key, sha256_file
 from dossier.outputs.files import output_lock, output_name, superseded, write_atomic
 from dossier.sandbox.fingerprint import fingerprint
+from dossier.version import __version__
 from dossier.writers.workers import Job, Limits, Workers
 
 if TYPE_CHECKING:

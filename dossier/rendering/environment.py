@@ -16,9 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from dossier.errors import ContentError
 from dossier.rendering.views import csl_date, long_date
-from dossier.sandbox.files import Project
-
-TEMPLATE_DIR = "templates"
+from dossier.sandbox.files import TEMPLATE_DIR, Project
 
 
 class ProjectLoader(BaseLoader):

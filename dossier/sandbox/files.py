@@ -20,6 +20,8 @@ from dossier.errors import ContentError, Location, over_limit
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: Files that belong to dossier itself (theme, templates) may also be read.
 THEME_DIR = PACKAGE_DIR / "theme"
+#: the folder of a project (and of the package) that holds templates
+TEMPLATE_DIR = "templates"
 
 
 @dataclass

@@ -11,8 +11,8 @@ import re
 import sys
 from functools import cache
 
-from dossier import __version__
 from dossier.sandbox.files import PACKAGE_DIR
+from dossier.version import __version__
 
 # The distributions whose behaviour shapes an output (normalised names); others installed
 # alongside (test tools, linters) do not change a build and stay out of the fingerprint.

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from jinja2.environment import Environment
 
     from dossier.rendering.views import Assets
-    from dossier.writers.pdf import PdfOutput
+    from dossier.writers.pdf_render import PdfOutput
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def render_in_chunks(
 ) -> PdfOutput | None:
     """The edition's PDF rendered in `count` chunks, or None if the document does not lend
     itself to it (then the caller renders it in one piece)."""
-    from dossier.writers.pdf import PdfOutput, Renderer, anchor_pages, render_html
+    from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
 
     chapters = list(book.chapters)
     back = [chapters.pop()] if chapters and chapters[-1].kind == "appendix" else []
@@ -289,7 +289,7 @@ def _chunk(
     coordinator: int,
 ) -> None:
     """A worker: lay out some chapters, report their pages, wait for the numbering, write."""
-    from dossier.writers.pdf import Renderer, render_html
+    from dossier.writers.pdf_render import Renderer, render_html
     from dossier.writers.workers import die_with, reply_and_exit
 
     die_with(coordinator)
