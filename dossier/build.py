@@ -240,7 +240,7 @@ def _attachments(book: Book, sheets: Stylesheets, inputs: dict[str, str]) -> lis
 
 def _assets(book: Book) -> Assets:
     """What both writers of an edition share: formatted sources and the timeline figure."""
-    from dossier.reading.sources import format_sources
+    from dossier.rendering.bibliography import format_sources
     from dossier.rendering.timeline import CAPTION, render_timeline
     from dossier.rendering.views import Assets
 

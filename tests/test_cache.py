@@ -130,7 +130,7 @@ def test_dates_and_formatted_sources_are_remembered_between_builds(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dossier.model import dates as chronology
-    from dossier.reading import sources
+    from dossier.rendering import bibliography as sources
 
     build_epub(project)
     chronology.MEMO.clear()
@@ -140,7 +140,7 @@ def test_dates_and_formatted_sources_are_remembered_between_builds(
         raise AssertionError("parsed or formatted again")
 
     monkeypatch.setattr(chronology, "_parse_date", not_again)
-    monkeypatch.setattr(sources, "_format", not_again)
+    monkeypatch.setattr(sources, "format_items", not_again)
     story = project / "sections" / "02-story.md"
     story.write_text(story.read_text() + "\nA new closing line.\n")
     build_epub(project)  # a section changed: its dates and sources come from the memos

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import Problems
-from dossier.model.dates import label_for, parse_date, read_chronology
+from dossier.model.dates import label_for, parse_date
+from dossier.reading.chronology import read_chronology
 from dossier.sandbox.files import Project
 
 

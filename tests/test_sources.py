@@ -12,7 +12,9 @@ import yaml
 from pypdf import PdfReader
 
 from dossier.errors import Problems
-from dossier.reading.sources import format_entries, read_sources, style_xml
+from dossier.reading.citation_style import style_xml
+from dossier.reading.sources import read_sources
+from dossier.rendering.bibliography import format_entries
 from dossier.sandbox.files import Project
 
 from conftest import REPO

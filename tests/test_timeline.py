@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import Problems
-from dossier.model.dates import read_chronology
 from dossier.model.records import Event
+from dossier.reading.chronology import read_chronology
 from dossier.rendering.timeline import Segment, _shown_ticks, render_timeline, segments_for
 from dossier.sandbox.files import Project
 

