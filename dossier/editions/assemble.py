@@ -20,6 +20,7 @@ from dossier.config.manifest import CHRONOLOGY_MARK, GENERATED_PARTS, SOURCES_MA
 from dossier.errors import Location, Problems
 from dossier.model import markdown as markup
 from dossier.model.dates import label_for, parse_date
+from dossier.model.ids import cite_id, noteref_id
 from dossier.model.markdown import INTERNAL_NOTE_PREFIX, CiteItem, is_internal_span
 from dossier.model.records import Book, Chapter, Dossier, Event, Occurrence, Section, Source
 
@@ -258,9 +259,7 @@ class _Numbering:
         for event in self.book.events:
             refs = [r for r in event.sources if r.key in self.book.dossier.sources]
             for j, ref in enumerate(refs, 1):
-                self.cite(
-                    ref.key, chapter, f"cite-{event.id}-{j}", event=event, locator=ref.locator
-                )
+                self.cite(ref.key, chapter, cite_id(event.id, j), event=event, locator=ref.locator)
 
     def section(self, chapter: Chapter) -> None:
         self._walk(chapter, chapter.tokens, {}, [0])
@@ -275,7 +274,7 @@ class _Numbering:
                 for item in child.meta["items"]:
                     if item.key in sources:
                         cites[0] += 1
-                        ids.append(f"cite-{chapter.id}-{cites[0]}")
+                        ids.append(cite_id(chapter.id, cites[0]))
                         self.cite(item.key, chapter, ids[-1], item=item)
                     else:
                         ids.append("")
@@ -289,7 +288,7 @@ class _Numbering:
                     seen[label] = self.notes
                     self.book.note_numbers[(chapter.id, label)] = self.notes
                 n, repeat = seen[label], child.meta.get("subId", 0)
-                ref_id = f"fnref-{n}" + (f"-{repeat}" if repeat else "")
+                ref_id = noteref_id(n, repeat)
                 child.meta = {**child.meta, "n": n, "first": first, "ref_id": ref_id}
                 if first:
                     self._walk(chapter, chapter.notes[label], seen, cites)

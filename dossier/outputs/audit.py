@@ -19,6 +19,7 @@ from lxml import etree
 
 from dossier.errors import OutputError
 from dossier.model import markdown as markup
+from dossier.model.ids import note_id, source_id
 from dossier.model.records import Book
 
 #: Internal strings shorter than this (letters and digits) would match inside ordinary
@@ -184,10 +185,10 @@ def expected_ids(book: Book) -> dict[str, set[str]]:
     """The anchors both outputs of an edition must have, by kind."""
     return {
         "chapters": {c.id for c in book.chapters},
-        "notes": {f"fn-{n}" for n in book.note_numbers.values()},
+        "notes": {note_id(n) for n in book.note_numbers.values()},
         "citations": {o.id for o in book.occurrences},
         "chronology rows": {e.id for e in book.events},
-        "sources": {f"src-{s.key}" for s in book.sources},
+        "sources": {source_id(s.key) for s in book.sources},
     }
 
 
@@ -206,7 +207,7 @@ def check_notes(book: Book, pdf: bytes) -> None:
     past a page break together (the call stays, the note is gone)."""
     found = pdf_ids(pdf)
     for (chapter_id, label), n in sorted(book.note_numbers.items(), key=lambda item: item[1]):
-        if f"fn-{n}" in found:
+        if note_id(n) in found:
             continue
         chapter = next((c for c in book.chapters if c.id == chapter_id), None)
         note = chapter.section.notes.get(label) if chapter and chapter.section else None

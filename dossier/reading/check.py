@@ -18,6 +18,7 @@ from dossier.config.manifest import Config, load_config
 from dossier.editions.assemble import assemble
 from dossier.errors import ContentError, Problems
 from dossier.model import markdown as markup
+from dossier.model.ids import source_id
 from dossier.model.records import Dossier, Section
 from dossier.reading.citation_style import check_style
 from dossier.reading.sections import read_dossier
@@ -97,7 +98,7 @@ def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> Non
     if not {"sections", "chronology"} & dossier.incomplete:
         ids = set(markup.RESERVED_IDS) | {s.id for s in dossier.sections}
         ids |= {h.id for s in dossier.sections for h in s.headings}
-        ids |= {e.id for e in dossier.events} | {f"src-{k}" for k in sources}
+        ids |= {e.id for e in dossier.events} | {source_id(k) for k in sources}
     sections = dossier.sections + ([dossier.colophon] if dossier.colophon else [])
     for section in sections:
         _check_notes(section, problems)

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from dossier.model import markdown as markup
 from dossier.model.dates import MONTHS
+from dossier.model.ids import note_id, noteref_id, source_id
 from dossier.model.records import Book, Chapter, Event, Heading, Occurrence, Source
 from dossier.reading.sources import GROUP_TITLES, GROUPS, PROTECTION_NOTES
 from dossier.sandbox.fetcher import project_url
@@ -98,7 +99,7 @@ class View:
             text = f"{escape(item.prefix)} " if item.prefix else ""
             text += str(number) + (f", {escape(item.locator)}" if item.locator else "")
             parts.append(
-                f'<a class="cite-ref" href="{self.href("src-" + item.key)}" id="{cid}"'
+                f'<a class="cite-ref" href="{self.href(source_id(item.key))}" id="{cid}"'
                 f' role="doc-biblioref">{text}</a>'
             )
         return f'<span class="cite">[{"; ".join(parts)}]</span>' if parts else ""
@@ -216,12 +217,12 @@ def _anchor_homes(book: Book) -> dict[str, str]:
                 homes[event.id] = chapter.file
         elif chapter.kind == "appendix":
             for source in book.sources:
-                homes[f"src-{source.key}"] = chapter.file
+                homes[source_id(source.key)] = chapter.file
     for occurrence in book.occurrences:
         homes[occurrence.id] = occurrence.chapter.file
     for (chapter_id, _label), n in book.note_numbers.items():
         home = next(c.file for c in [*book.chapters, book.colophon] if c and c.id == chapter_id)
-        homes[f"fn-{n}"] = homes[f"fnref-{n}"] = home
+        homes[note_id(n)] = homes[noteref_id(n)] = home
     return homes
 
 
