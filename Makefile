@@ -14,6 +14,7 @@ lint: setup
 	.venv/bin/ruff check dossier tests bench
 	.venv/bin/ruff format --check dossier tests bench
 	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 bench: setup
 	.venv/bin/python bench/run.py
