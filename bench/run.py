@@ -70,9 +70,9 @@ def bare_html(root: Path, work: Path) -> Path:
     """dossier's final HTML for the reader PDF, with its virtual URLs made file URLs, so that
     plain WeasyPrint can render it without dossier's fetcher."""
     from dossier.build import _assets
-    from dossier.config.manifest import load_config
+    from dossier.config import load_config
     from dossier.editions.assemble import assemble
-    from dossier.reading.check import check
+    from dossier.reading.project import read_project
     from dossier.rendering.environment import make_environment
     from dossier.rendering.views import PageMap
     from dossier.sandbox.fetcher import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN
@@ -80,7 +80,7 @@ def bare_html(root: Path, work: Path) -> Path:
     from dossier.writers.pdf_render import render_html
 
     config = load_config(root)
-    problems, dossier_, _ = check(config=config)
+    problems, dossier_, _ = read_project(config)
     book = assemble(dossier_, config.editions["reader"], "0000000000", problems)
     assets = _assets(book)
     hints = json.loads((root / "build" / ".dossier" / "pages-reader.json").read_text())
@@ -160,7 +160,7 @@ def bench(size: str, runs: int, work: Path) -> dict[str, object]:
 
 
 def _sections(root: Path) -> list[str]:
-    from dossier.config.manifest import load_config
+    from dossier.config import load_config
 
     return load_config(root).section_files()
 

@@ -19,13 +19,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dossier.config.manifest import Config, Edition, load_config
+from dossier.config import Config, Edition, load_config
 from dossier.errors import ConfigError
 from dossier.outputs.cache import Cache, request_key, sha256_file
 from dossier.outputs.files import output_lock, output_name, superseded, write_atomic
 from dossier.sandbox.fingerprint import fingerprint
 from dossier.version import __version__
-from dossier.writers.workers import Job, Limits, Workers
+from dossier.writers.workers import Job, JobLimits, Workers
 
 if TYPE_CHECKING:
     from dossier.model.records import Book
@@ -64,16 +64,18 @@ class Steps:
 
 
 def build(
-    project_dir: str | Path = ".",
+    project: str | Path | Config = ".",
+    *,
     editions: Sequence[str] = (),
     formats: Sequence[str] = (),
     output_dir: str | Path | None = None,
     force: bool = False,
 ) -> list[Output]:
-    """Build the chosen editions (default: the manifest's default set) into `output_dir`
-    (default: `build/` in the project). `force` renders everything again instead of reusing
-    outputs whose inputs did not change. Raises `DossierError` for mistakes in the project."""
-    config = load_config(project_dir)
+    """Build a project (its folder, or a `Config` from `load_config`): the chosen editions
+    (default: the manifest's default set) into `output_dir` (default: `build/` in the
+    project). `force` renders everything again instead of reusing outputs whose inputs did
+    not change. Raises `DossierError` for mistakes in the project."""
+    config = project if isinstance(project, Config) else load_config(project)
     plan = _plan(config, editions, formats)
     folder = Path(output_dir) if output_dir else config.root / "build"
     request = request_key(config, plan, fingerprint())
@@ -90,7 +92,7 @@ def build(
                 return [_output(folder, o, reused=True) for o in unchanged]
         steps = Steps(3)
         count = sum(len(f) for _, f in plan)
-        limits = Limits(config.limits.render_timeout, config.limits.render_memory_mb)
+        limits = JobLimits(config.limits.render_timeout, config.limits.render_memory_mb)
         with Workers(limits, warm=_warm, expected=count) as workers:
             with steps("Reading and checking the project"):
                 cache.load_memos()
@@ -131,13 +133,12 @@ def _read(
 ) -> tuple[list[tuple[Book, list[str]]], Stylesheets, dict[str, str]]:
     """Check the project and assemble each edition (with its stamp)."""
     from dossier.editions.assemble import assemble, edition_stamp
-    from dossier.reading.check import check
+    from dossier.reading.project import read_project
 
-    problems, dossier, sheets = check(config=config)
+    problems, dossier, sheets = read_project(config)
     for warning in problems.warnings:
         log.warning("%s", warning)
     problems.raise_errors()
-    assert dossier is not None and sheets is not None
     # every file the check read: the inputs that stamps and archives are made of
     inputs = dict(config.project.files_read)
     books = []

@@ -9,11 +9,16 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
-from dossier.errors import DossierError
+from dossier.errors import DossierError, Problem
 from dossier.version import __version__
+
+if TYPE_CHECKING:
+    from dossier.build import Output
+    from dossier.verify import Verification
 
 EXIT_USER_ERROR = 1
 
@@ -115,12 +120,12 @@ def build_command(
 
     configure_logging(quiet, verbose)
     with user_errors():
-        outputs = build(project_dir, editions, formats, output_dir, force)
+        outputs = build(
+            project_dir, editions=editions, formats=formats, output_dir=output_dir, force=force
+        )
     if not quiet:
         for output in outputs:
-            pages = f", {output.pages} pages" if output.pages else ""
-            reused = ", unchanged" if output.reused else ""
-            click.echo(f"{output.path}  ({_size(output.size)}{pages}{reused})")
+            click.echo(_describe(output))
 
 
 @main.command("check")
@@ -146,21 +151,14 @@ def check_command(project_dir: str, output_format: str, strict: bool) -> None:
       dossier check
       dossier check --strict --format json > problems.json
     """
-    from dossier.reading.check import check
+    from dossier.reading.project import check
 
     with user_errors():
         try:
-            problems, _, _ = check(project_dir)
-            found = problems.sorted()
+            found = check(project_dir)
         except DossierError as exc:  # the manifest itself is broken
             found = exc.problems
-    if output_format == "json":
-        click.echo(json.dumps([p.as_dict() for p in found], ensure_ascii=False, indent=2))
-    else:
-        for problem in found:
-            click.echo(str(problem))
-        errors = sum(p.severity == "error" for p in found)
-        click.echo(f"{errors} error(s), {len(found) - errors} warning(s)", err=True)
+    _report_problems(found, output_format)
     failed = any(p.severity == "error" or strict for p in found)
     sys.exit(EXIT_USER_ERROR if failed else 0)
 
@@ -185,12 +183,34 @@ def verify_command(file: str, rebuild: bool) -> None:
       dossier verify build/deserters-kbr-archive-a79a7eeece.pdf
       dossier verify --rebuild archived.pdf
     """
-    from pathlib import Path
-
     from dossier.verify import verify
 
     with user_errors():
-        result = verify(Path(file), rebuild)
+        result = verify(file, rebuild=rebuild)
+    _report_verification(file, result, rebuild)
+    sys.exit(0 if result.ok else EXIT_USER_ERROR)
+
+
+def _describe(output: Output) -> str:
+    """One line per output file: path, size, pages, and whether it was reused."""
+    pages = f", {output.pages} pages" if output.pages else ""
+    reused = ", unchanged" if output.reused else ""
+    return f"{output.path}  ({_size(output.size)}{pages}{reused})"
+
+
+def _report_problems(found: list[Problem], output_format: str) -> None:
+    """`dossier check`'s report: JSON on stdout, or one line per problem and a count."""
+    if output_format == "json":
+        click.echo(json.dumps([p.as_dict() for p in found], ensure_ascii=False, indent=2))
+        return
+    for problem in found:
+        click.echo(str(problem))
+    errors = sum(p.severity == "error" for p in found)
+    click.echo(f"{errors} error(s), {len(found) - errors} warning(s)", err=True)
+
+
+def _report_verification(file: str, result: Verification, rebuild: bool) -> None:
+    """`dossier verify`'s report: what the archive is, what matched, and the verdict."""
     manifest = result.manifest
     click.echo(
         f"{file}: {manifest.get('dossier')} {manifest.get('edition')} edition, "
@@ -211,4 +231,3 @@ def verify_command(file: str, rebuild: bool) -> None:
     elif rebuild:
         click.echo("  not rebuilt: the attached sources do not match their manifest")
     click.echo("verified" if result.ok else "NOT verified: the file was altered or is incomplete")
-    sys.exit(0 if result.ok else EXIT_USER_ERROR)

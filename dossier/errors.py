@@ -5,7 +5,9 @@ Anything that is not a `DossierError` is a bug in dossier and keeps its tracebac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -91,6 +93,21 @@ def over_limit(what: str, limit: int, setting: str) -> str:
     return f"{what}; the limit is {limit:,} (raise [limits] {setting} in dossier.toml)"
 
 
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """The hint for a misspelt name: "; did you mean 'X'?" with the closest of `choices`,
+    or "" when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+@dataclass
+class Caught:
+    """What `Problems.collect()` caught: `failed` is True if the block raised a
+    `ContentError` (whose problems were collected)."""
+
+    failed: bool = False
+
+
 class Problems:
     """Collects every problem found, so that all of them are reported together."""
 
@@ -105,6 +122,23 @@ class Problems:
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)
+
+    @contextmanager
+    def collect(self) -> Iterator[Caught]:
+        """Run a block that may raise `ContentError`: its problems join these and the caller
+        goes on (checking `caught.failed` to skip what needed the block's result).
+
+            with problems.collect() as caught:
+                data = load_yaml(project.read_text(path), path)
+            if caught.failed:
+                return []
+        """
+        caught = Caught()
+        try:
+            yield caught
+        except ContentError as exc:
+            self.extend(exc.problems)
+            caught.failed = True
 
     @property
     def errors(self) -> list[Problem]:

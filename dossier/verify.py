@@ -48,9 +48,10 @@ def read_attachments(path: Path) -> dict[str, bytes]:
     return found
 
 
-def verify(path: Path, rebuild: bool = False) -> Verification:
+def verify(path: str | Path, *, rebuild: bool = False) -> Verification:
     """Check an archived PDF: its attachments against its manifest, and optionally its own
     bytes against a rebuild from those attachments."""
+    path = Path(path)
     files = read_attachments(path)
     if MANIFEST_NAME not in files:
         raise VerifyError(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dossier.config.manifest import load_config
+from dossier import check
+from dossier.config import load_config
 from dossier.errors import Problems
 from dossier.model import markdown as markup
-from dossier.reading.check import check
 from dossier.reading.sections import read_section
 
 from conftest import REPO
@@ -52,8 +52,7 @@ def test_the_article_sections_carry_no_citations_inside_the_text() -> None:
 
 
 def test_the_bundled_project_checks_clean_without_warnings() -> None:
-    problems, _, _ = check(REPO)
-    assert [str(p) for p in problems.items] == []
+    assert [str(p) for p in check(REPO)] == []
 
 
 def test_the_bundled_reader_edition(bundled: dict[str, Path]) -> None:

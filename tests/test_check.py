@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dossier import check, load_config
 from dossier.cli import main
-from dossier.reading.check import check
+from dossier.reading.project import read_project
 
 
 def problems(project: Path) -> list[str]:
-    found, _, _ = check(project)
-    return [str(p) for p in found.sorted()]
+    return [str(p) for p in check(project)]
 
 
 def edit(project: Path, path: str, old: str, new: str) -> None:
@@ -181,7 +181,7 @@ def test_events_headings_and_generated_ids_share_one_namespace(project: Path) ->
     )
     edit(project, "sections/03-context.md", "\n\n", "\n\n## Fn 2\n\n")
     assert problems(project) == []
-    _, dossier, _ = check(project)
+    _, dossier, _ = read_project(load_config(project))
     headings = {h.text: h.id for s in dossier.sections for h in s.headings}
     assert headings["The meeting"] == "the-meeting-2"  # the event keeps its id
     assert headings["Fn 2"] == "h-fn-2"  # never a footnote's id

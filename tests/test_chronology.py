@@ -10,7 +10,7 @@ import pytest
 from dossier.errors import Problems
 from dossier.model.dates import label_for, parse_date
 from dossier.reading.chronology import read_chronology
-from dossier.sandbox.files import Project
+from dossier.sandbox.files import ProjectFiles
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_flags() -> None:
 def read(tmp_path: Path, text: str) -> tuple[list, list[str]]:
     (tmp_path / "c.yaml").write_text(text)
     problems = Problems()
-    events = read_chronology(Project(tmp_path), "c.yaml", 100, 10_000, 10_000, problems)
+    events = read_chronology(ProjectFiles(tmp_path), "c.yaml", 100, 10_000, 10_000, problems)
     return events, [str(p) for p in problems.items]
 
 
@@ -207,7 +207,7 @@ def test_the_event_limit(tmp_path: Path) -> None:
         "events:\n" + "  - {date: '2022', event: x, sources: [s]}\n" * 5
     )
     problems = Problems()
-    assert read_chronology(Project(tmp_path), "c.yaml", 3, 10_000, 10_000, problems) == []
+    assert read_chronology(ProjectFiles(tmp_path), "c.yaml", 3, 10_000, 10_000, problems) == []
     assert [str(p) for p in problems.items] == [
         "c.yaml:1:1: error: 5 events; the limit is 3 (raise [limits] max_events in dossier.toml)"
     ]

@@ -32,8 +32,8 @@ def test_every_command_has_help_with_examples(command: str) -> None:
 def test_options_reach_the_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     seen = {}
 
-    def fake_build(*args: object) -> list[object]:
-        seen["args"] = args
+    def fake_build(*args: object, **options: object) -> list[object]:
+        seen["args"], seen["options"] = args, options
         return []
 
     monkeypatch.setattr(importlib.import_module("dossier.build"), "build", fake_build)
@@ -52,13 +52,13 @@ def test_options_reach_the_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         "-q",
     )
     assert code == 0
-    assert seen["args"] == (
-        str(tmp_path),
-        ("briefing", "print"),
-        ("pdf",),
-        str(tmp_path / "out"),
-        True,
-    )
+    assert seen["args"] == (str(tmp_path),)
+    assert seen["options"] == {
+        "editions": ("briefing", "print"),
+        "formats": ("pdf",),
+        "output_dir": str(tmp_path / "out"),
+        "force": True,
+    }
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

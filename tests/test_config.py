@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dossier.config.manifest import Config, Edition, Limits, load_config
+from dossier.config import load_config
+from dossier.config.schema import Config, Edition, Limits
 from dossier.errors import ConfigError
 
 README = Path(__file__).parent.parent / "README.md"

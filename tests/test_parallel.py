@@ -12,9 +12,9 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from dossier.build import _assets
-from dossier.config.manifest import load_config
+from dossier.config import load_config
 from dossier.editions.assemble import assemble
-from dossier.reading.check import check
+from dossier.reading.project import read_project
 from dossier.rendering.environment import make_environment
 from dossier.writers.pdf import write_pdf
 from dossier.writers.pdf_chunks import (
@@ -32,7 +32,7 @@ from inspect_outputs import outline, page_texts
 
 def sample_book(root: Path, edition: str = "reader") -> tuple:
     config = load_config(root)
-    problems, dossier, _ = check(config=config)
+    problems, dossier, _ = read_project(config)
     book = assemble(dossier, config.editions[edition], "0123456789", problems)
     return book, make_environment(config.project), _assets(book)
 

@@ -1,5 +1,5 @@
 """Property-based robustness: whatever is written into a section, its front matter or the
-chronology, `dossier.reading.check.check()` returns problems or raises `DossierError`, and a build of
+chronology, `dossier.check()` returns problems or raises `DossierError`, and a build of
 the EPUB does the same; any other exception is a bug in dossier.
 
 Each example is written into a fresh copy of the minimal sample in a temporary folder
@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 import dossier
+from dossier import check
 from dossier.errors import DossierError
-from dossier.reading.check import check
 
 from conftest import copy_project
 

@@ -15,7 +15,7 @@ from dossier.errors import Problems
 from dossier.reading.citation_style import style_xml
 from dossier.reading.sources import read_sources
 from dossier.rendering.bibliography import format_entries
-from dossier.sandbox.files import Project
+from dossier.sandbox.files import ProjectFiles
 
 from conftest import REPO
 from inspect_outputs import NS, Epub, page_texts
@@ -24,7 +24,7 @@ from inspect_outputs import NS, Epub, page_texts
 def read(tmp_path: Path, text: str) -> tuple[dict, list[str]]:
     (tmp_path / "s.yaml").write_text(text)
     problems = Problems()
-    found = read_sources(Project(tmp_path), "s.yaml", 100, 10_000, 10_000, problems)
+    found = read_sources(ProjectFiles(tmp_path), "s.yaml", 100, 10_000, 10_000, problems)
     return found, [str(p) for p in problems.items]
 
 
@@ -178,7 +178,7 @@ def test_real_dates_and_names_are_accepted(tmp_path: Path) -> None:
 
 
 def test_entries_are_formatted_by_the_csl_style_and_escaped(tmp_path: Path) -> None:
-    style = style_xml(Project(tmp_path), "chicago-notes-bibliography-16th-edition")
+    style = style_xml(ProjectFiles(tmp_path), "chicago-notes-bibliography-16th-edition")
     entries = format_entries(
         [
             (
@@ -210,7 +210,7 @@ def test_an_entry_the_style_leaves_out_still_gets_its_title(tmp_path: Path) -> N
             ("Book-1", {"type": "book", "title": "A book", "issued": {"date-parts": [[2020]]}}),
             ("talk", {"type": "interview", "title": "Talk & <more>"}),
         ],
-        style_xml(Project(tmp_path), "apa"),
+        style_xml(ProjectFiles(tmp_path), "apa"),
         "en-GB",
     )
     assert entries["Book-1"].startswith("<i>A book</i>") and "2020" in entries["Book-1"]
@@ -221,7 +221,7 @@ def test_unknown_style_is_a_user_error(tmp_path: Path) -> None:
     from dossier.errors import ContentError
 
     with pytest.raises(ContentError, match="unknown citation style 'chicago-99'"):
-        style_xml(Project(tmp_path), "chicago-99")
+        style_xml(ProjectFiles(tmp_path), "chicago-99")
 
 
 def test_pdf_appendix_gives_the_real_pages_of_each_citation(built: dict[str, Path]) -> None:

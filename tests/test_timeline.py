@@ -13,7 +13,7 @@ from dossier.errors import Problems
 from dossier.model.records import Event
 from dossier.reading.chronology import read_chronology
 from dossier.rendering.timeline import Segment, _shown_ticks, render_timeline, segments_for
-from dossier.sandbox.files import Project
+from dossier.sandbox.files import ProjectFiles
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -24,7 +24,7 @@ def events_for(tmp_path: Path, *dates: str) -> list[Event]:
     )
     (tmp_path / "c.yaml").write_text("events:\n" + rows)
     problems = Problems()
-    events = read_chronology(Project(tmp_path), "c.yaml", 100, 10_000, 10_000, problems)
+    events = read_chronology(ProjectFiles(tmp_path), "c.yaml", 100, 10_000, 10_000, problems)
     assert not problems.items
     return events
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from dossier.config.manifest import Config, Edition
+from dossier.config.schema import Config, Edition
 from dossier.errors import Location
 from dossier.model.markdown import CiteItem
 
@@ -98,10 +98,6 @@ class Event:
     start_year: float = 0.0
     end_year: float = 0.0
     grain: float = 1.0  # the precision of its start, in years (a day or month: 1/12)
-
-    @property
-    def is_range(self) -> bool:
-        return self.end_year - self.start_year > 1.5 / 365
 
 
 SourceGroup = Literal["publications", "official", "testimony", "social-media"]

@@ -202,6 +202,7 @@ def pdf_ids(data: bytes) -> set[str]:
         return set(pikepdf.NameTree(dests).keys()) if dests is not None else set()
 
 
+# engine-quirk: WeasyPrint 70 — a footnote can be dropped when two are pushed past a page break
 def check_notes(book: Book, pdf: bytes) -> None:
     """Fail if the PDF lost a footnote: WeasyPrint can drop one when two notes are pushed
     past a page break together (the call stays, the note is gone)."""

@@ -1,30 +1,23 @@
-"""Check a dossier without rendering it: citations, notes, links, images and editions.
+"""Cross-checks of a dossier that was read: citations, notes, links, images and nesting.
 
-`check()` is what `dossier check` prints and what `dossier build` runs first.
+`read_project()` (reading/project.py) runs these after reading every file.
 """
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 
 from lxml import etree
 from markdown_it.token import Token
 
-from dossier.config.manifest import Config, load_config
-from dossier.editions.assemble import assemble
-from dossier.errors import ContentError, Problems
+from dossier.errors import Problems, did_you_mean
 from dossier.model import markdown as markup
 from dossier.model.ids import source_id
 from dossier.model.records import Dossier, Section
-from dossier.reading.citation_style import check_style
-from dossier.reading.sections import read_dossier
-from dossier.reading.styles import Stylesheets, read_stylesheets
 from dossier.sandbox.fetcher import parse_xml
-from dossier.sandbox.files import TEMPLATE_DIR, Project
+from dossier.sandbox.files import ProjectFiles
 
 MAX_NESTING = 40
 NOT_ALLOWED = "not allowed: links may point to http(s), mailto, or #ids in the dossier"
@@ -54,41 +47,7 @@ SVG_FORBIDDEN = {
 }
 
 
-def check(
-    project_dir: str | Path = ".", config: Config | None = None
-) -> tuple[Problems, Dossier | None, Stylesheets | None]:
-    """Load and check a whole project; every problem is collected, nothing is rendered."""
-    problems = Problems()
-    config = config or load_config(project_dir)
-    project = config.project
-    dossier = read_dossier(config, problems, project)
-    if config.sources:
-        check_style(config, problems)
-    named = [(path, config.at("styles", i)) for i, path in enumerate(config.styles)]
-    sheets = read_stylesheets(project, named, problems)
-    _read_templates(project, problems)
-    check_dossier(dossier, project, problems)
-    if not problems.errors:
-        for edition in config.editions.values():
-            assemble(dossier, edition, "", problems)
-    return problems, dossier, sheets
-
-
-def _read_templates(project: Project, problems: Problems) -> None:
-    """Project templates are inputs too: read them now, so the input set does not depend on
-    which templates a particular edition happens to render."""
-    folder = project.root / TEMPLATE_DIR
-    if not folder.is_dir():
-        return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
-        rel = path.relative_to(project.root).as_posix()
-        try:
-            project.read_bytes(project.resolve(rel))
-        except ContentError as exc:
-            problems.extend(exc.problems)
-
-
-def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> None:
+def check_dossier(dossier: Dossier, project: ProjectFiles, problems: Problems) -> None:
     """Cross-references between files (the per-file checks happen while reading). A file that
     could not be read is reported once: references into it are not reported again."""
     sources = dossier.sources
@@ -152,9 +111,7 @@ def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> Non
 
 
 def _unknown_key(key: str, sources: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(key, sources, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown source key '{key}'{hint}"
+    return f"unknown source key '{key}'{did_you_mean(key, sources)}"
 
 
 def _section_inline(section: Section) -> Iterator[Token]:
@@ -212,16 +169,15 @@ def _link_problem(href: str, ids: set[str] | None, dossier: Dossier, base: str) 
     return ""
 
 
-def _check_image(token: Token, section: Section, project: Project, problems: Problems) -> None:
+def _check_image(token: Token, section: Section, project: ProjectFiles, problems: Problems) -> None:
     src = markup.attr(token, "src")
     where = section.locate(token, src)
     if not markup.plain_text(token.children or []).strip():
         problems.error(f"image '{src}' has no alt text: describe it in ![…](…)", where)
-    try:
+    with problems.collect() as caught:
         rel = project.resolve(src, where, base=section.path)
         data = project.read_bytes(rel, where)
-    except ContentError as exc:
-        problems.extend(exc.problems)
+    if caught.failed:
         return
     problem = image_problem(data, rel)
     if problem:

@@ -3,16 +3,15 @@ row by row and returned in chronological order."""
 
 from __future__ import annotations
 
-import difflib
 import math
 from typing import Any
 
-from dossier.errors import ContentError, Location, Problems
+from dossier.errors import Location, Problems, did_you_mean
 from dossier.model.dates import label_for, parse_date
 from dossier.model.markdown import RESERVED_IDS, RESERVED_PREFIXES, parse_inline, slugify
 from dossier.model.records import Event, SourceRef
-from dossier.sandbox.data import Data, internal_flag, load_yaml
-from dossier.sandbox.files import Project
+from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml
+from dossier.sandbox.files import ProjectFiles
 
 EVENT_KEYS = ("id", "date", "label", "inferred", "event", "place", "sources", "note", "internal")
 SOURCE_REF_KEYS = ("key", "locator", "quote")
@@ -22,14 +21,18 @@ EVENT_INTERNAL_FIELDS = ("label", "place", "note", "sources")
 
 
 def read_chronology(
-    project: Project, path: str, max_events: int, max_nodes: int, max_line: int, problems: Problems
+    project: ProjectFiles,
+    path: str,
+    max_events: int,
+    max_nodes: int,
+    max_line: int,
+    problems: Problems,
 ) -> list[Event]:
     """Read and validate the chronology file; return its events in chronological order."""
-    try:
+    with problems.collect() as caught:
         text = project.read_text(path, max_line=max_line)
         data = load_yaml(text, path, max_nodes, max_items=("events", max_events, "max_events"))
-    except ContentError as exc:
-        problems.extend(exc.problems)
+    if caught.failed:
         return []
     root = data.value
     if not isinstance(root, dict) or not isinstance(root.get("events"), list):
@@ -55,7 +58,7 @@ def read_chronology(
     return sorted(events, key=lambda e: (e.earliest, e.latest, e.index))
 
 
-def _text(data: Data, item: dict[str, Any], key: str, index: int, problems: Problems) -> str:
+def _text(data: DataFile, item: dict[str, Any], key: str, index: int, problems: Problems) -> str:
     value = item.get(key, "")
     if value is None:
         return ""
@@ -65,15 +68,14 @@ def _text(data: Data, item: dict[str, Any], key: str, index: int, problems: Prob
     return str(value).strip()
 
 
-def _read_event(data: Data, index: int, item: Any, problems: Problems) -> Event | None:
+def _read_event(data: DataFile, index: int, item: Any, problems: Problems) -> Event | None:
     where = data.at("events", index)
     if not isinstance(item, dict):
         problems.error("each event must be a mapping with date, event and sources", where)
         return None
     for key in item:
         if key not in EVENT_KEYS:
-            close = difflib.get_close_matches(key, EVENT_KEYS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(key, EVENT_KEYS)
             problems.error(f"unknown event key '{key}'{hint}", data.at("events", index, key))
     date_text = _text(data, item, "date", index, problems)
     text = _text(data, item, "event", index, problems)
@@ -147,7 +149,7 @@ def _read_event(data: Data, index: int, item: Any, problems: Problems) -> Event 
     )
 
 
-def _read_refs(data: Data, index: int, refs: Any, problems: Problems) -> list[SourceRef]:
+def _read_refs(data: DataFile, index: int, refs: Any, problems: Problems) -> list[SourceRef]:
     where = data.at("events", index, "sources")
     if refs is None or refs == []:
         problems.error(

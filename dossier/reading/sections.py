@@ -6,21 +6,20 @@ Problems are collected per file so that one run reports all of them.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 from typing import Any
 
 from markdown_it.token import Token
 
-from dossier.config.manifest import Config
-from dossier.errors import ContentError, Location, Problems
+from dossier.config.schema import Config
+from dossier.errors import ContentError, Location, Problems, did_you_mean
 from dossier.model import markdown as markup
 from dossier.model.records import Dossier, Heading, NoteDef, Section
 from dossier.reading.chronology import read_chronology
 from dossier.reading.sources import read_sources
-from dossier.sandbox.data import load_yaml
-from dossier.sandbox.files import Project
+from dossier.sandbox.datafile import load_yaml
+from dossier.sandbox.files import ProjectFiles
 
 FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "part", "internal", "id")
 
@@ -43,7 +42,9 @@ def build_time(config: Config) -> dt.datetime:
     return dt.datetime.combine(config.date, dt.time(), dt.UTC)
 
 
-def read_dossier(config: Config, problems: Problems, project: Project | None = None) -> Dossier:
+def read_dossier(
+    config: Config, problems: Problems, project: ProjectFiles | None = None
+) -> Dossier:
     """Read every content file named by the manifest; problems go to `problems`."""
     project = project or config.project
     limits = config.limits
@@ -93,14 +94,13 @@ def read_dossier(config: Config, problems: Problems, project: Project | None = N
 
 
 def _read_or_report(
-    project: Project, path: str, config: Config, problems: Problems, title: str = ""
+    project: ProjectFiles, path: str, config: Config, problems: Problems, title: str = ""
 ) -> Section | None:
-    try:
+    section = None
+    with problems.collect():
         text = project.read_text(path, max_line=config.limits.max_line_chars)
-        return read_section(text, path, problems, config.limits.max_yaml_nodes, title)
-    except ContentError as exc:
-        problems.extend(exc.problems)
-        return None
+        section = read_section(text, path, problems, config.limits.max_yaml_nodes, title)
+    return section
 
 
 def read_section(
@@ -121,8 +121,7 @@ def read_section(
         for key, value in meta.items():
             where = data.at(key)
             if key not in FRONT_MATTER_KEYS:
-                close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                hint = did_you_mean(key, FRONT_MATTER_KEYS)
                 problems.error(f"unknown front matter key '{key}'{hint}", where)
             elif key == "internal" and not isinstance(value, bool):
                 problems.error("'internal' must be true or false", where)

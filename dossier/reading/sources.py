@@ -7,13 +7,12 @@ tools ignore: group, original-name, protection, reliability, internal-notes, int
 from __future__ import annotations
 
 import calendar
-import difflib
 from typing import Any
 
-from dossier.errors import ContentError, Problems
+from dossier.errors import Problems, did_you_mean
 from dossier.model.records import Source, SourceGroup
-from dossier.sandbox.data import Data, internal_flag, load_yaml
-from dossier.sandbox.files import Project
+from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml
+from dossier.sandbox.files import ProjectFiles
 
 CSL_TYPES = frozenset(
     """
@@ -87,15 +86,19 @@ TEMPLATE_FIELDS = ("URL", "DOI", "accessed")
 
 
 def read_sources(
-    project: Project, path: str, max_sources: int, max_nodes: int, max_line: int, problems: Problems
+    project: ProjectFiles,
+    path: str,
+    max_sources: int,
+    max_nodes: int,
+    max_line: int,
+    problems: Problems,
 ) -> dict[str, Source]:
     """Read and validate the CSL YAML sources file."""
-    try:
+    with problems.collect() as caught:
         text = project.read_text(path, max_line=max_line)
         limit = ("references", max_sources, "max_sources")
         data = load_yaml(text, path, max_nodes, max_items=limit)
-    except ContentError as exc:
-        problems.extend(exc.problems)
+    if caught.failed:
         return {}
     root = data.value
     if not isinstance(root, dict) or not isinstance(root.get("references"), list):
@@ -125,7 +128,7 @@ def read_sources(
     return sources
 
 
-def _read_source(data: Data, index: int, entry: Any, problems: Problems) -> Source | None:
+def _read_source(data: DataFile, index: int, entry: Any, problems: Problems) -> Source | None:
     at = data.at("references", index)
     if not isinstance(entry, dict):
         problems.error("each reference must be a mapping with at least 'id' and 'type'", at)
@@ -136,15 +139,13 @@ def _read_source(data: Data, index: int, entry: Any, problems: Problems) -> Sour
         return None
     csl_type = entry.get("type")
     if csl_type not in CSL_TYPES:
-        close = difflib.get_close_matches(str(csl_type), CSL_TYPES, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(str(csl_type), CSL_TYPES)
         problems.error(
             f"'{key}': unknown CSL type {csl_type!r}{hint}", data.at("references", index, "type")
         )
     for field in entry:
         if field not in CSL_FIELDS:
-            close = difflib.get_close_matches(field, CSL_FIELDS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(field, CSL_FIELDS)
             problems.warning(
                 f"'{key}': '{field}' is not a CSL field and will be ignored{hint}",
                 data.at("references", index, field),

@@ -1,4 +1,4 @@
-"""Project stylesheets: every `url()` and `@import` they contain, resolved inside the project
+"""ProjectFiles stylesheets: every `url()` and `@import` they contain, resolved inside the project
 (with file, line and column for errors), and the `@font-face` rules they declare.
 
 The PDF renderer loads the same files through the sandboxed fetcher; the EPUB writer packs
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import tinycss2
 
 from dossier.errors import ContentError, Location, Problems
-from dossier.sandbox.files import Project
+from dossier.sandbox.files import ProjectFiles
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
@@ -39,7 +39,7 @@ class Stylesheets:
 
 
 def read_stylesheets(
-    project: Project, paths: list[tuple[str, Location]], problems: Problems
+    project: ProjectFiles, paths: list[tuple[str, Location]], problems: Problems
 ) -> Stylesheets:
     """Scan the manifest's stylesheets (each with where it is named) and their @imports,
     validating every reference."""
@@ -47,21 +47,19 @@ def read_stylesheets(
     pending = list(paths)
     while pending:
         path, where = pending.pop(0)
-        try:
+        with problems.collect() as caught:
             rel = project.resolve(path, where)
             text = project.read_text(rel)
-        except ContentError as exc:
-            problems.extend(exc.problems)
+        if caught.failed:
             continue
         if rel in sheets.files:
             continue
         sheets.files.append(rel)
         for kind, ref, at in _references(text, rel):
-            try:
+            with problems.collect() as caught:
                 target = project.resolve(ref, at, base=rel)
                 data = project.read_bytes(target, at)
-            except ContentError as exc:
-                problems.extend(exc.problems)
+            if caught.failed:
                 continue
             if target.lower().endswith(FONT_SUFFIXES) and (problem := font_problem(data)):
                 problems.error(f"'{target}' is not a usable font: {problem}", at)
@@ -119,7 +117,7 @@ def _references(text: str, path: str) -> list[tuple[str, str, Location]]:
     return found
 
 
-def _font_faces(project: Project, text: str, path: str) -> list[FontFace]:
+def _font_faces(project: ProjectFiles, text: str, path: str) -> list[FontFace]:
     faces = []
     for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
         if getattr(rule, "type", "") != "at-rule" or rule.lower_at_keyword != "font-face":

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from dossier.errors import ContentError
-from dossier.sandbox.files import THEME_DIR, Project
+from dossier.sandbox.files import THEME_DIR, ProjectFiles
 
 PROJECT_ORIGIN = "https://project.dossier.invalid/"
 THEME_ORIGIN = "https://theme.dossier.invalid/"
@@ -56,18 +56,15 @@ def media_type(name: str) -> str:
     return MEDIA_TYPES.get(PurePosixPath(name).suffix.lower(), "application/octet-stream")
 
 
-class BlockedResource(ContentError):
-    """The renderer asked for something outside the sandbox."""
-
-
-def make_fetcher(project: Project, generated: dict[str, bytes]) -> object:
+# engine-quirk: WeasyPrint 70 — the default fetcher reads any local file and the network, and
+# an image is named md5(its URL), so every URL here is virtual (same bytes on every machine)
+def make_fetcher(project: ProjectFiles, generated: dict[str, bytes]) -> object:
     """A WeasyPrint URL fetcher confined to the project, the theme and `generated` files."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class SandboxFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols=("https",), allow_redirects=False)
-            self.blocked: list[str] = []
 
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
             path = unquote(urlsplit(url).path).lstrip("/")
@@ -84,7 +81,6 @@ def make_fetcher(project: Project, generated: dict[str, bytes]) -> object:
                 else:
                     raise ContentError(f"'{url}' is outside the project")
             except ContentError as exc:
-                self.blocked.append(url)
                 raise FatalURLFetchingError(str(exc.problems[0].message)) from None
             return URLFetcherResponse(url, body, {"Content-Type": media_type(path)})
 

@@ -1,7 +1,7 @@
 """Read files of a project, and nothing outside it.
 
 Every file dossier reads (manifest, sections, data, styles, fonts, images) goes through
-`Project`, which refuses absolute paths, URLs, `..` escapes and symlinks that leave the
+`ProjectFiles`, which refuses absolute paths, URLs, `..` escapes and symlinks that leave the
 project, reads only regular files within the size limit, and remembers the SHA-256 of
 everything it read: that list is the build's dependency set and the archive's contents.
 """
@@ -25,8 +25,8 @@ TEMPLATE_DIR = "templates"
 
 
 @dataclass
-class Project:
-    """A project folder; `root` holds dossier.toml."""
+class ProjectFiles:
+    """The door to a project's files: `root` holds dossier.toml; every read goes through here."""
 
     root: Path
     max_file_bytes: int = 5 * 1024 * 1024
@@ -34,13 +34,6 @@ class Project:
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.root))
-
-    def relative(self, path: str | Path) -> str:
-        """A project path as shown to users: POSIX, relative to the root."""
-        p = Path(path)
-        if p.is_absolute() and p.is_relative_to(self.root):
-            return p.relative_to(self.root).as_posix()
-        return PurePosixPath(str(path)).as_posix()
 
     def resolve(self, reference: str, where: Location | None = None, base: str = "") -> str:
         """Turn a reference written in a project file into a project-relative path.
@@ -143,3 +136,7 @@ class Project:
                         Location(rel, number),
                     )
         return text
+
+
+#: The former name, still imported by dossier/rendering/environment.py; use `ProjectFiles`.
+Project = ProjectFiles

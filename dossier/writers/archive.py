@@ -69,6 +69,8 @@ def manifest_json(book: Book, sheets: Stylesheets, files: dict[str, str]) -> byt
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode()
 
 
+# engine-quirk: WeasyPrint 70 — an Attachment can be written once only, and is dated "now"
+# unless told otherwise
 def attachments(book: Book, sheets: Stylesheets, files: dict[str, str]) -> list[Any]:
     """New WeasyPrint attachments (they are single-use) with fixed dates: every input file
     (`files`: path -> SHA-256) and the manifest. They are fetched through the sandbox so
@@ -95,6 +97,7 @@ def attachments(book: Book, sheets: Stylesheets, files: dict[str, str]) -> list[
     ]
 
 
+# engine-quirk: WeasyPrint 70 — each attachment is listed twice in the catalog's /AF
 def dedupe_associated_files(document: Any, pdf: Any) -> None:
     """WeasyPrint 70 lists each attachment twice in the catalog's /AF; keep one of each."""
     if "AF" in pdf.catalog:

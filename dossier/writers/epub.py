@@ -45,6 +45,7 @@ SUMMARY = (
 def _writer_class() -> Any:
     from ebooklib import epub
 
+    # engine-quirk: EbookLib 0.20 — no xml:lang on <package>, and zip entries dated "now"
     class Writer(epub.EpubWriter):
         """EbookLib's writer with `xml:lang` on <package> and fixed zip entry times."""
 
@@ -130,6 +131,7 @@ def write_epub(
             None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"}
         )
     for i, author in enumerate(config.authors, 1):
+        # engine-quirk: EbookLib 0.20 — every creator gets the id "creator"
         eb.add_author(author, uid=f"creator{i}")
     for i, editor in enumerate(config.editors, 1):
         eb.add_metadata("DC", "contributor", editor, {"id": f"editor{i}"})
@@ -171,6 +173,7 @@ def write_epub(
     css = add_file("style-theme", "styles/dossier.css", "text/css", theme_file("epub.css") + accent)
     links = ["../styles/dossier.css"] + [f"../project/{path}" for path in sheets.files]
     add_project_files("res", sheets.files + sheets.resources)
+    # engine-quirk: EbookLib 0.20 — its own cover page is not linear nor in the landmarks
     eb.set_cover("images/cover.png", cover_png, create_page=False)
     if assets.timeline_svg is not None:
         add_file("timeline", "images/timeline.svg", "image/svg+xml", assets.timeline_svg)
@@ -224,8 +227,10 @@ def write_epub(
         out,
         eb,
         {
-            "epub3_pages": False,
+            "epub3_pages": False,  # engine-quirk: EbookLib 0.20 — writes a bogus page-list
+            # engine-quirk: EbookLib 0.20 — a failed write otherwise just returns False
             "raise_exceptions": True,
+            # engine-quirk: EbookLib 0.20 — dcterms:modified is otherwise the time of writing
             "mtime": when,
             "landmark_title": "Landmarks",
         },

@@ -66,6 +66,8 @@ _LATE: contextvars.ContextVar[Numbering | None] = contextvars.ContextVar("late",
 _FOREIGN_LINKS: contextvars.ContextVar[bool] = contextvars.ContextVar("foreign", default=False)
 
 
+# engine-quirk: WeasyPrint 70 — wraps the private layout.make_margin_boxes (late page
+# numbers) and pdf.resolve_links (links to anchors in other chunks)
 def _install() -> None:
     """Wrap the two WeasyPrint functions once per process (idempotent)."""
     import weasyprint.layout as layout

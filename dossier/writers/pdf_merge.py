@@ -135,6 +135,8 @@ def _write_outline(pdf: pikepdf.Pdf, outline: Outline) -> None:
         root.root[:] = build(outline)
 
 
+# engine-quirk: WeasyPrint 70 — relies on subsets keeping the original glyph ids
+# (Identity-H, CIDToGIDMap Identity) and on page content drawn in form XObjects
 def _union_font_subsets(pdf: pikepdf.Pdf) -> None:
     """One font program per face: the union of the parts' retain-gid subsets."""
     groups: dict[str, dict[tuple[int, int], Any]] = {}

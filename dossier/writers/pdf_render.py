@@ -95,6 +95,7 @@ def pdf_options(book: Book) -> dict[str, Any]:
     return options
 
 
+# engine-quirk: WeasyPrint 70 — PDF/X XMP ids are random (uuid4); replaced by stable ones
 def _stamp_metadata(document: Any, book: Book) -> None:
     """Give the document's XMP the edition stamp, a stable document id and, for internal
     editions, a rights notice; WeasyPrint's own PDF/X ids are random (uuid4)."""
@@ -134,6 +135,7 @@ def _stamp_metadata(document: Any, book: Book) -> None:
     document.metadata.__class__ = DossierMetadata
 
 
+# engine-quirk: WeasyPrint 70 — XMP is written only for PDF/A, /UA and /X
 def _plain_xmp(document: Any, pdf: Any) -> None:
     """WeasyPrint writes XMP only for PDF/A, /UA and /X; other editions get it here."""
     document.metadata.include_in_pdf(pdf, "", None, None, compress=True)
@@ -150,6 +152,7 @@ def _chain(finishers: list[Callable[[Any, Any], None]]) -> Callable[[Any, Any], 
     return finish
 
 
+# engine-quirk: WeasyPrint 70 — problems such as bad CSS or unknown options are only logged
 class _Capture(logging.Handler):
     """Collects WeasyPrint's warnings (it only logs problems such as bad CSS)."""
 
@@ -181,6 +184,8 @@ class Renderer:
 
     def __exit__(self, *exc: object) -> None:
         logging.getLogger("weasyprint").removeHandler(self.capture)
+        # engine-quirk: WeasyPrint 70 — a FontConfiguration's temporary folder (private
+        # `_folder`) is removed only by a finaliser, which a worker's os._exit skips
         for font_config in self.font_configs:
             if font_config._folder:
                 shutil.rmtree(font_config._folder, ignore_errors=True)

@@ -52,7 +52,9 @@ class Job:
 
 
 @dataclass(frozen=True)
-class Limits:
+class JobLimits:
+    """What one render may use: seconds, memory, and how many run at once."""
+
     timeout: float
     memory_mb: int
     workers: int = 0  # 0: as many as there are cores
@@ -70,7 +72,7 @@ class _Worker:
 class Workers:
     """A set of forked workers; use as a context manager, `run()` the jobs inside it."""
 
-    limits: Limits
+    limits: JobLimits
     warm: Callable[[], None] | None = None
     expected: int = 0
     idle: list[_Worker] = field(default_factory=list)
@@ -162,12 +164,6 @@ def reraise_user_error(kind: str, payload: Any) -> None:
         raise _KINDS[kind].of(payload)
 
 
-def run_jobs(jobs: Sequence[Job], limits: Limits) -> dict[str, Any]:
-    """Run jobs in workers started for them."""
-    with Workers(limits) as workers:
-        return workers.run(jobs)
-
-
 def _kill(process: Any) -> None:
     """Stop a worker and everything it started (it leads its own process group)."""
     with contextlib.suppress(ProcessLookupError):
@@ -251,4 +247,4 @@ def reply_and_exit(connection: Any, work: Callable[[], Any]) -> NoReturn:
         os._exit(0)
 
 
-__all__ = ["Job", "Limits", "Problem", "Workers", "run_jobs"]
+__all__ = ["Job", "JobLimits", "Problem", "Workers"]

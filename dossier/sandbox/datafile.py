@@ -21,7 +21,7 @@ _MAX_DEPTH = 64
 
 
 @dataclass
-class Data:
+class DataFile:
     """A loaded data file: its value and where each part of it was written."""
 
     path: str
@@ -44,7 +44,7 @@ def load_yaml(
     max_nodes: int = 200_000,
     line_offset: int = 0,
     max_items: tuple[str, int, str] | None = None,
-) -> Data:
+) -> DataFile:
     """Parse one YAML document; `line_offset` shifts lines (for front matter). `max_items`
     (key, limit, setting) bounds the length of the top-level list under `key`, checked
     before the node budget so that a long list is reported as what it is."""
@@ -59,7 +59,7 @@ def load_yaml(
         raise ContentError(f"invalid YAML: {problem}", where) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"invalid YAML: {exc}", Location(path, 1)) from None
-    data = Data(path, None)
+    data = DataFile(path, None)
     if node is None:
         return data
     converter = _Converter(data, max_nodes, line_offset)
@@ -75,7 +75,7 @@ def load_yaml(
 
 
 class _Converter:
-    def __init__(self, data: Data, max_nodes: int, line_offset: int) -> None:
+    def __init__(self, data: DataFile, max_nodes: int, line_offset: int) -> None:
         self.data = data
         self.budget = max_nodes
         self.line_offset = line_offset
@@ -151,7 +151,7 @@ _KEY = re.compile(
 _ITEM = re.compile(r'^\s*("[^"]*"|\'[^\']*\')\s*,?\s*(#.*)?$')
 
 
-def load_toml(text: str, path: str) -> Data:
+def load_toml(text: str, path: str) -> DataFile:
     """Parse TOML; syntax errors carry tomllib's line and column."""
     try:
         value = tomllib.loads(text)
@@ -166,7 +166,7 @@ def load_toml(text: str, path: str) -> Data:
             where = Location(path, int(match["line"]), int(match["col"]))
             raise ContentError(f"invalid TOML: {match['msg']}", where) from None
         raise ContentError(f"invalid TOML: {exc}", Location(path, 1)) from None
-    return Data(path, value, toml_positions(text, path))
+    return DataFile(path, value, toml_positions(text, path))
 
 
 def _split_key(key: str) -> list[str]:

@@ -1,0 +1,59 @@
+"""The read stage: files -> a checked `Dossier`, and what `dossier check` reports.
+
+`read_project()` reads the sections, chronology, sources, stylesheets and templates of a
+loaded config and runs every cross-check; `check()` is the public form (a folder or a config
+in, the sorted problems out). `dossier build` reads through `read_project()` too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dossier.config import Config, load_config
+from dossier.editions.assemble import assemble
+from dossier.errors import Problem, Problems
+from dossier.model.records import Dossier
+from dossier.reading.check import check_dossier
+from dossier.reading.citation_style import check_style
+from dossier.reading.sections import read_dossier
+from dossier.reading.styles import Stylesheets, read_stylesheets
+from dossier.sandbox.files import TEMPLATE_DIR, ProjectFiles
+
+
+def check(project: str | Path | Config = ".") -> list[Problem]:
+    """Check a project (its folder, or a loaded `Config`) without rendering it: every error
+    and warning, sorted by file and line. A broken manifest raises `ConfigError`."""
+    config = project if isinstance(project, Config) else load_config(project)
+    problems, _, _ = read_project(config)
+    return problems.sorted()
+
+
+def read_project(config: Config) -> tuple[Problems, Dossier, Stylesheets]:
+    """Read every file of a project into a `Dossier` and check it (cross-references, the
+    citation style, stylesheets, templates, and every edition's assembly). Every problem is
+    collected in the returned `Problems`; nothing is rendered."""
+    problems = Problems()
+    project = config.project
+    dossier = read_dossier(config, problems, project)
+    if config.sources:
+        check_style(config, problems)
+    named = [(path, config.at("styles", i)) for i, path in enumerate(config.styles)]
+    sheets = read_stylesheets(project, named, problems)
+    _read_templates(project, problems)
+    check_dossier(dossier, project, problems)
+    if not problems.errors:
+        for edition in config.editions.values():
+            assemble(dossier, edition, "", problems)
+    return problems, dossier, sheets
+
+
+def _read_templates(project: ProjectFiles, problems: Problems) -> None:
+    """Project templates are inputs too: read them now, so the input set does not depend on
+    which templates a particular edition happens to render."""
+    folder = project.root / TEMPLATE_DIR
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+        rel = path.relative_to(project.root).as_posix()
+        with problems.collect():
+            project.read_bytes(project.resolve(rel))
