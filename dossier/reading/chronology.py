@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 from dossier.errors import ContentError, Location, Problems
-from dossier.model.dates import label_for, parse_date
+from dossier.model.dates import parse_date
 from dossier.model.markdown import RESERVED_IDS, RESERVED_PREFIXES, parse_inline, slugify
 from dossier.model.records import Event, SourceRef
 from dossier.sandbox.data import Data, internal_flag, load_yaml
@@ -128,7 +128,7 @@ def _read_event(data: Data, index: int, item: Any, problems: Problems) -> Event 
         index=index,
         id=event_id or f"ev-{index + 1}",
         date=date_text,
-        label=_text(data, item, "label", index, problems) or label_for(value, bool(inferred)),
+        label=_text(data, item, "label", index, problems),
         event=text,
         sources=sources,
         where=where,
@@ -144,6 +144,7 @@ def _read_event(data: Data, index: int, item: Any, problems: Problems) -> Event 
         start_year=value.earliest if not value.start.open else value.latest - 1,
         end_year=value.latest if math.isfinite(value.latest) else value.earliest + 1,
         grain=value.grain,
+        value=value,
     )
 
 

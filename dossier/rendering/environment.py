@@ -15,7 +15,11 @@ from jinja2.environment import Environment
 from jinja2.sandbox import SandboxedEnvironment
 
 from dossier.errors import ContentError
-from dossier.rendering.views import csl_date, long_date
+from dossier.model.dates import DateValue
+from dossier.model.ids import cite_id, note_id, noteref_id, source_id
+from dossier.model.records import Event
+from dossier.rendering import words
+from dossier.rendering.timeline import coord, tint
 from dossier.sandbox.files import TEMPLATE_DIR, Project
 
 
@@ -46,9 +50,31 @@ def make_environment(project: Project) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["long_date"] = long_date
-    env.filters["csl_date"] = csl_date
+    # the words readers see (`rendering.words`) and the ids of generated anchors
+    env.globals.update(
+        word=words.word,
+        note_id=note_id,
+        noteref_id=noteref_id,
+        cite_id=cite_id,
+        source_id=source_id,
+    )
+    env.filters.update(
+        date_label=date_label,
+        long_date=words.long_date,
+        csl_date=words.csl_date,
+        chapter_title=words.chapter_title,
+        tint=tint,
+        coord=coord,
+    )
     return env
+
+
+def date_label(value: Event | DateValue) -> str:
+    """`{{ event|date_label }}`: a chronology row's date as readers see it (the label its
+    editors wrote, or one made from the EDTF date); also takes a parsed date."""
+    if isinstance(value, DateValue):
+        return words.date_label(value)
+    return words.event_date_label(value)
 
 
 def theme_file(name: str) -> bytes:
