@@ -45,6 +45,7 @@ def template_context(
         "edition": book.edition,
         "book": book,
         "markup": markup,
+        "view": markup,  # its former name, still used by projects' own templates
         "version": version,
         "stamp_text": f"{book.edition.name} · {long_date(when.date())} · {book.stamp}",
         "formatted": {k: Markup(v) for k, v in assets.formatted.items()},
