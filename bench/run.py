@@ -74,7 +74,7 @@ def bare_html(root: Path, work: Path) -> Path:
     from dossier.editions.assemble import assemble
     from dossier.reading.project import read_project
     from dossier.rendering.environment import make_environment
-    from dossier.rendering.views import PageMap
+    from dossier.rendering.formats import PageMap
     from dossier.sandbox.fetcher import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN
     from dossier.sandbox.files import THEME_DIR
     from dossier.writers.pdf_render import render_html

@@ -30,7 +30,7 @@ from dossier.writers.workers import Job, JobLimits, Workers
 if TYPE_CHECKING:
     from dossier.model.records import Book
     from dossier.reading.styles import Stylesheets
-    from dossier.rendering.views import Assets
+    from dossier.rendering.context import Assets
 
 log = logging.getLogger("dossier")
 
@@ -242,18 +242,16 @@ def _attachments(book: Book, sheets: Stylesheets, inputs: dict[str, str]) -> lis
 def _assets(book: Book) -> Assets:
     """What both writers of an edition share: formatted sources and the timeline figure."""
     from dossier.rendering.bibliography import format_sources
-    from dossier.rendering.timeline import CAPTION, render_timeline
-    from dossier.rendering.views import Assets
+    from dossier.rendering.context import Assets
+    from dossier.rendering.environment import make_environment
+    from dossier.rendering.timeline import draw_timeline, render_timeline
 
-    timeline = None
-    if book.has("timeline") and book.events and book.edition.layout == "book":
-        timeline = render_timeline(book.events)
-    return Assets(
-        format_sources(book),
-        timeline.svg.encode() if timeline else None,
-        timeline.alt if timeline else "",
-        CAPTION,
-    )
+    if not (book.has("timeline") and book.events and book.edition.layout == "book"):
+        return Assets(format_sources(book))
+    timeline = render_timeline(book.events)
+    env = make_environment(book.config.project)
+    svg = draw_timeline(timeline, env, book.config.accent_colour)
+    return Assets(format_sources(book), svg.encode(), timeline.alt)
 
 
 def _write(
@@ -319,9 +317,8 @@ def _output(folder: Path, record: dict[str, Any], reused: bool) -> Output:
 
 
 def _cover(book: Book, sheets: Stylesheets) -> bytes:
-    from dossier.model.records import INTERNAL_MARK
     from dossier.rendering.cover import CoverText, render_cover
-    from dossier.rendering.views import credit, long_date
+    from dossier.rendering.words import credit, long_date, word
 
     config = book.config
     project = config.project
@@ -329,10 +326,12 @@ def _cover(book: Book, sheets: Stylesheets) -> bytes:
     regular = sheets.font("Dossier Sans", 400)
     source = book.based_on
     text = CoverText(
-        kicker=INTERNAL_MARK if book.internal else book.edition.label or "Dossier",
+        kicker=word("internal.mark") if book.internal else book.edition.label or "Dossier",
         title=config.title,
         subtitle=config.subtitle,
-        credit=f"Based on {credit(source)}" if source else config.description[:200],
+        credit=word("credit.based-on", credit=credit(source))
+        if source
+        else config.description[:200],
         footer=f"{config.publisher + ' · ' if config.publisher else ''}{long_date(config.date)}",
     )
     return render_cover(

@@ -12,7 +12,14 @@ import pytest
 from dossier.errors import Problems
 from dossier.model.records import Event
 from dossier.reading.chronology import read_chronology
-from dossier.rendering.timeline import Segment, _shown_ticks, render_timeline, segments_for
+from dossier.rendering.environment import make_environment
+from dossier.rendering.timeline import (
+    Segment,
+    _shown_ticks,
+    draw_timeline,
+    render_timeline,
+    segments_for,
+)
 from dossier.sandbox.files import ProjectFiles
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -29,8 +36,12 @@ def events_for(tmp_path: Path, *dates: str) -> list[Event]:
     return events
 
 
+MINIMAL = Path(__file__).parent / "projects" / "minimal"  # a project with no templates/
+
+
 def drawn(events: list[Event]) -> ET.Element:
-    return ET.fromstring(render_timeline(events).svg)
+    env = make_environment(ProjectFiles(MINIMAL))
+    return ET.fromstring(draw_timeline(render_timeline(events), env, "#7a1f2b"))
 
 
 def labels(svg: ET.Element) -> dict[str, float]:

@@ -14,11 +14,8 @@ from dossier.config.schema import CHRONOLOGY_MARK, GENERATED_PARTS, SOURCES_MARK
 from dossier.editions.numbering import number
 from dossier.editions.visibility import internal_texts, visible
 from dossier.errors import Location, Problems, did_you_mean
-from dossier.model.dates import label_for, parse_date
+from dossier.model.dates import parse_date
 from dossier.model.records import Book, Chapter, Dossier, Event, Occurrence, Section, Source
-
-CHRONOLOGY_TITLE = "Chronology"
-SOURCES_TITLE = "Sources"
 
 
 def edition_stamp(dossier: Dossier, edition: Edition, files: dict[str, str], version: str) -> str:
@@ -53,12 +50,10 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
             ]
             if book.has("chronology") and events:
                 book.events = events
-                book.chapters.append(
-                    Chapter("chronology", "chronology", CHRONOLOGY_TITLE, "chronology.xhtml")
-                )
+                book.chapters.append(Chapter("chronology", "chronology", "", "chronology.xhtml"))
         elif entry == SOURCES_MARK:
             if book.has("appendix"):
-                book.chapters.append(Chapter("appendix", "sources", SOURCES_TITLE, "sources.xhtml"))
+                book.chapters.append(Chapter("appendix", "sources", "", "sources.xhtml"))
         elif entry in by_path:
             section = by_path[entry]
             if (public and section.internal) or not book.has(section.part):
@@ -109,8 +104,8 @@ def _event_view(event: Event, public: bool) -> Event:
     if not public or not event.internal_fields:
         return event
     hidden: dict[str, Any] = {f: "" for f in ("place", "note") if f in event.internal_fields}
-    if "label" in event.internal_fields:  # the date as written says it without the label
-        hidden["label"] = label_for(parse_date(event.date), event.inferred)
+    if "label" in event.internal_fields:  # the row shows the date as written, made readable
+        hidden["label"] = ""
     if "sources" in event.internal_fields:
         hidden["sources"] = []
     return dataclasses.replace(event, **hidden)

@@ -1,4 +1,5 @@
-"""The chronology: EDTF dates (parsed by the `edtf` package), ordering and readable labels.
+"""The chronology's dates: EDTF values (parsed by the `edtf` package) and their ordering.
+How a date reads ("c. March 2022") is chosen at render time, in `rendering.words`.
 
 Ordering uses the strict extent of each value: approximation (`~`) or uncertainty (`?`)
 qualifies a date but does not move it, so "c. March 2022" sorts with March 2022.
@@ -16,22 +17,6 @@ from typing import Any
 from edtf import parse_edtf
 from edtf.parser import parser_classes as edtf_classes
 from edtf.parser.edtf_exceptions import EDTFParseException
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 
 
 @dataclass(frozen=True)
@@ -178,56 +163,3 @@ def _parse_date(text: str) -> DateValue:
     if not isinstance(obj, _POINTS):
         raise ValueError(f"{type(obj).__name__} values are not supported in a chronology")
     return DateValue(text, _point(obj))
-
-
-def _year(y: int, inferred: bool) -> str:
-    text = str(y) if y > 0 else f"{1 - y} BCE"
-    return f"[{text}]" if inferred else text
-
-
-def _point_label(p: Point, inferred: bool, with_year: bool = True) -> str:
-    (y1, m1, d1), (y2, m2, d2) = p.first, p.last
-    year = _year(y1, inferred)
-    if p.season:
-        text = f"{SEASONS.get(p.season, 'season')} {year}"
-    elif p.first == p.last:
-        text = f"{d1} {MONTHS[m1 - 1]}" + (f" {year}" if with_year else "")
-    elif y1 == y2 and m1 == m2 and d1 == 1:
-        text = MONTHS[m1 - 1] + (f" {year}" if with_year else "")
-    elif y1 == y2 and (m1, d1, m2, d2) == (1, 1, 12, 31):
-        text = year
-    elif (y2 - y1 == 9 and y1 % 10 == 0) or (y2 - y1 == 99 and y1 % 100 == 0):
-        text = f"{y1}s"
-    else:
-        text = (
-            f"{_point_label(Point(p.first, p.first), inferred)} – "
-            f"{_point_label(Point(p.last, p.last), inferred)}"
-        )
-    if p.approximate:
-        text = f"c. {text}"
-    if p.uncertain:
-        text = f"{text}?"
-    return text
-
-
-def label_for(value: DateValue, inferred: bool = False) -> str:
-    """How readers see a date: '24 February 2022', 'c. March 2022', '1930s', '1920s–1940s'."""
-    start, end = value.start, value.end
-    if end is None:
-        return _point_label(start, inferred)
-    if start.open:
-        return f"until {_point_label(end, inferred)}"
-    if end.open:
-        return f"from {_point_label(start, inferred)}"
-    plain = not (start.approximate or start.uncertain or end.approximate or end.uncertain)
-    (y1, m1, d1), (y2, m2, d2) = start.first, end.last
-    whole_years = (m1, d1, m2, d2) == (1, 1, 12, 31) and start.last[0] == y1
-    if plain and whole_years and y1 % 10 == 0 and y2 % 10 == 9 and y2 - y1 > 9:
-        return f"{y1}s–{y2 - 9}s"
-    if plain and whole_years:
-        return f"{_year(y1, inferred)}–{_year(y2, inferred)}"
-    if plain and start.first == start.last and end.first == end.last and y1 == y2:
-        if m1 == m2:
-            return f"{d1}–{d2} {MONTHS[m1 - 1]} {_year(y1, inferred)}"
-        return f"{_point_label(start, inferred, False)} – {_point_label(end, inferred)}"
-    return f"{_point_label(start, inferred)} – {_point_label(end, inferred)}"

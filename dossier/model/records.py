@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from dossier.config.schema import Config, Edition
 from dossier.errors import Location
+from dossier.model.dates import DateValue
 from dossier.model.markdown import CiteItem
 
 
@@ -77,7 +78,9 @@ class SourceRef:
 
 @dataclass
 class Event:
-    """One chronology row. `earliest`/`latest` are proleptic ordinals (open ends: ±inf)."""
+    """One chronology row. `earliest`/`latest` are proleptic ordinals (open ends: ±inf).
+    `date` is the EDTF text and `value` its parsed form; `label` is the label the editors
+    wrote ("" if none: the readable date is made at render time, `rendering.words`)."""
 
     index: int
     id: str
@@ -98,6 +101,7 @@ class Event:
     start_year: float = 0.0
     end_year: float = 0.0
     grain: float = 1.0  # the precision of its start, in years (a day or month: 1/12)
+    value: DateValue | None = None
 
 
 SourceGroup = Literal["publications", "official", "testimony", "social-media"]
@@ -154,9 +158,6 @@ class Dossier:
             return None
         return fragment or section.id
 
-
-#: How internal editions are marked: every page, the metadata, the cover.
-INTERNAL_MARK = "INTERNAL — not for distribution"
 
 ChapterKind = Literal["section", "chronology", "appendix"]
 

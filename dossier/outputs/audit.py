@@ -21,6 +21,7 @@ from dossier.errors import OutputError
 from dossier.model import markdown as markup
 from dossier.model.ids import note_id, source_id
 from dossier.model.records import Book
+from dossier.rendering.words import chapter_title, event_date_label
 
 #: Internal strings shorter than this (letters and digits) would match inside ordinary
 #: words, so they are searched as whole words instead.
@@ -58,12 +59,24 @@ def needles(book: Book) -> dict[str, str]:
     public = " ".join(public_texts(book))
     squeezed, words = _norm(public), _words(public)
     found: dict[str, str] = {}
-    for text in book.internal_texts:
+    for text in [*book.internal_texts, *_internal_dates(book)]:
         for piece in [text, *_sentences(text)]:
             key = _key(piece)
             if key and not _found(key, squeezed, words):
                 found.setdefault(key, piece)
     return found
+
+
+def _internal_dates(book: Book) -> list[str]:
+    """The dates, as readers see them, of the rows whose date is internal and which have no
+    label of their own (a label the editors wrote is among `internal_texts` already)."""
+    if not book.internal_texts:  # not a public edition, or nothing is internal
+        return []
+    return [
+        event_date_label(e)
+        for e in book.dossier.events
+        if not e.label and (e.internal or "label" in e.internal_fields)
+    ]
 
 
 def public_texts(book: Book) -> Iterable[str]:
@@ -73,14 +86,16 @@ def public_texts(book: Book) -> Iterable[str]:
     config = book.config
     yield from (config.title, config.subtitle, config.description, " ".join(config.keywords))
     for chapter in [*book.chapters, *([book.colophon] if book.colophon else [])]:
-        yield chapter.title
+        yield chapter_title(chapter)
         for tokens in [chapter.tokens, *chapter.notes.values()]:
             yield from (markup.plain_text(t.children or []) for t in tokens if t.children)
     records = {e.id: e for e in book.dossier.events}
     for row in book.events:
         event = records[row.id]
-        fields = ("event", "place", "note", "label")
+        fields = ("event", "place", "note")
         yield from (getattr(event, f) for f in fields if f not in event.internal_fields)
+        if "label" not in event.internal_fields:
+            yield event_date_label(event)
     for shown in [*book.sources, *([book.based_on] if book.based_on else [])]:
         source = book.dossier.sources[shown.key]
         hidden = source.internal_fields

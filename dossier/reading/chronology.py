@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from dossier.errors import Location, Problems, did_you_mean
-from dossier.model.dates import label_for, parse_date
+from dossier.model.dates import parse_date
 from dossier.model.markdown import RESERVED_IDS, RESERVED_PREFIXES, parse_inline, slugify
 from dossier.model.records import Event, SourceRef
 from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml
@@ -130,7 +130,7 @@ def _read_event(data: DataFile, index: int, item: Any, problems: Problems) -> Ev
         index=index,
         id=event_id or f"ev-{index + 1}",
         date=date_text,
-        label=_text(data, item, "label", index, problems) or label_for(value, bool(inferred)),
+        label=_text(data, item, "label", index, problems),
         event=text,
         sources=sources,
         where=where,
@@ -146,6 +146,7 @@ def _read_event(data: DataFile, index: int, item: Any, problems: Problems) -> Ev
         start_year=value.earliest if not value.start.open else value.latest - 1,
         end_year=value.latest if math.isfinite(value.latest) else value.earliest + 1,
         grain=value.grain,
+        value=value,
     )
 
 

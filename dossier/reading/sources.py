@@ -55,12 +55,6 @@ series-creator translator
 )
 CUSTOM_KEYS = ("group", "original-name", "protection", "reliability", "internal-notes", "internal")
 GROUPS: tuple[SourceGroup, ...] = ("publications", "official", "testimony", "social-media")
-GROUP_TITLES = {
-    "publications": "Publications",
-    "official": "Official and court documents",
-    "testimony": "Interviews and testimony",
-    "social-media": "Social media",
-}
 _TYPE_GROUPS: dict[str, SourceGroup] = {
     "legal_case": "official",
     "legislation": "official",
@@ -75,12 +69,8 @@ _TYPE_GROUPS: dict[str, SourceGroup] = {
     "post": "social-media",
     "post-weblog": "social-media",
 }
-PROTECTION_NOTES = {
-    "pseudonym": "A pseudonym, used by the original publisher to protect this source; "
-    "the dossier does not attempt to identify the person.",
-    "anonymous": "An anonymous source, as published; the dossier does not attempt to "
-    "identify the person.",
-}
+#: protected sources (the appendix explains each kind: `rendering.words`)
+PROTECTIONS = ("pseudonym", "anonymous")
 #: Fields the appendix template prints itself (as links or dates) instead of the CSL style.
 TEMPLATE_FIELDS = ("URL", "DOI", "accessed")
 
@@ -191,7 +181,7 @@ def _read_source(data: DataFile, index: int, entry: Any, problems: Problems) -> 
         )
         group = "publications"
     protection = str(custom.get("protection") or "")
-    if protection and protection not in PROTECTION_NOTES:
+    if protection and protection not in PROTECTIONS:
         problems.error(
             f"'{key}': protection must be 'pseudonym' or 'anonymous'",
             data.at("references", index, "custom", "protection"),

@@ -1,7 +1,7 @@
 """The Jinja environment: the project's `templates/` folder first, the package's last, so a
 project can override one template without forking the theme.
 
-Templates are loaded through `Project` (so they obey the same sandbox as every other file)
+Templates are loaded through `ProjectFiles` (so they obey the same sandbox as every other file)
 and run in Jinja's sandbox. User Markdown is never run through Jinja.
 """
 
@@ -15,14 +15,18 @@ from jinja2.environment import Environment
 from jinja2.sandbox import SandboxedEnvironment
 
 from dossier.errors import ContentError
-from dossier.rendering.views import csl_date, long_date
-from dossier.sandbox.files import TEMPLATE_DIR, Project
+from dossier.model.dates import DateValue
+from dossier.model.ids import cite_id, note_id, noteref_id, source_id
+from dossier.model.records import Event
+from dossier.rendering import words
+from dossier.rendering.timeline import coord, tint
+from dossier.sandbox.files import TEMPLATE_DIR, ProjectFiles
 
 
 class ProjectLoader(BaseLoader):
     """Templates from the project's own `templates/` folder, read through the sandbox."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: ProjectFiles) -> None:
         self.project = project
 
     def get_source(
@@ -38,7 +42,7 @@ class ProjectLoader(BaseLoader):
             raise TemplateNotFound(template) from None
 
 
-def make_environment(project: Project) -> Environment:
+def make_environment(project: ProjectFiles) -> Environment:
     env = SandboxedEnvironment(
         loader=ChoiceLoader([ProjectLoader(project), PackageLoader("dossier", TEMPLATE_DIR)]),
         autoescape=lambda name: bool(name) and not str(name).endswith(".css"),
@@ -46,9 +50,31 @@ def make_environment(project: Project) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["long_date"] = long_date
-    env.filters["csl_date"] = csl_date
+    # the words readers see (`rendering.words`) and the ids of generated anchors
+    env.globals.update(
+        word=words.word,
+        note_id=note_id,
+        noteref_id=noteref_id,
+        cite_id=cite_id,
+        source_id=source_id,
+    )
+    env.filters.update(
+        date_label=date_label,
+        long_date=words.long_date,
+        csl_date=words.csl_date,
+        chapter_title=words.chapter_title,
+        tint=tint,
+        coord=coord,
+    )
     return env
+
+
+def date_label(value: Event | DateValue) -> str:
+    """`{{ event|date_label }}`: a chronology row's date as readers see it (the label its
+    editors wrote, or one made from the EDTF date); also takes a parsed date."""
+    if isinstance(value, DateValue):
+        return words.date_label(value)
+    return words.event_date_label(value)
 
 
 def theme_file(name: str) -> bytes:

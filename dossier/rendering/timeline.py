@@ -1,4 +1,5 @@
-"""The timeline figure: the chronology drawn as vector SVG on a broken axis.
+"""The timeline figure's geometry: the chronology laid out on a broken axis, as typed shapes
+that the `shared/timeline.svg` template draws (in the project's accent colour).
 
 Events are grouped into segments separated by gaps that are long compared with the
 segments on both sides (e.g. 1770s–1950s // 2015 // 2021–2022); each segment has its own
@@ -10,21 +11,23 @@ which is the figure's text equivalent.
 
 from __future__ import annotations
 
+import colorsys
 import itertools
 import math
 from dataclasses import dataclass, field
 
-from markupsafe import escape
+from jinja2.environment import Environment
 
-from dossier.model.dates import MONTHS
 from dossier.model.records import Event
+from dossier.rendering.words import event_date_label, month_abbreviation, word
 
 WIDTH = 1000.0
 MARGIN = 16.0
 BREAK = 26.0
 LANE = 24.0
 AXIS_GAP = 26.0
-FONT = "'Dossier Sans', 'PT Sans', sans-serif"
+MARKER = 13.0  # the height of a bar, the diameter of a dot's lane
+TEMPLATE = "shared/timeline.svg"
 
 
 @dataclass
@@ -53,13 +56,6 @@ class Segment:
             if t0 <= year <= t1:
                 return x0 if t1 == t0 else x0 + (year - t0) / (t1 - t0) * (x1 - x0)
         return self.anchors[-1][1]
-
-
-@dataclass
-class Figure:
-    svg: str
-    alt: str
-    segments: list[Segment]
 
 
 def _extent(event: Event) -> tuple[float, float]:
@@ -140,7 +136,7 @@ def _ticks(segment: Segment) -> list[tuple[float, str, int | None]]:
         step = 1 if span < 0.8 else 3
         while (position := year + (month - 1) / 12) <= end:
             if position >= start:
-                ticks.append((position, MONTHS[month - 1][:3], year))
+                ticks.append((position, month_abbreviation(month), year))
             month += step
             if month > 12:
                 year, month = year + 1, month - 12
@@ -191,14 +187,71 @@ def _place(items: list[tuple[float, float]]) -> list[int]:
     return placed
 
 
-def render_timeline(events: list[Event]) -> Figure:
-    """Draw the events (numbered 1..n in table order) as an SVG figure."""
+@dataclass(frozen=True)
+class Marker:
+    """One event on the figure: a bar (a period) or a dot (a single date) at the top of a
+    stem down to the axis, with its row number as a label."""
+
+    x0: float  # start (a dot's centre)
+    x1: float  # end (a dot: = x0)
+    y: float  # top of the marker's lane
+    bar: bool
+    approximate: bool  # bars hatched, dots hollow
+    open_start: bool  # an arrow before the bar ("../1799")
+    open_end: bool  # an arrow after it ("2022-05-11/..")
+    label: str  # the row number, "?" after it for an uncertain date
+    label_x: float
+    light_label: bool  # a light label on a filled bar; otherwise dark on a plain ground
+    ground_width: float  # the plain ground of a dark label
+
+    @property
+    def middle(self) -> float:
+        """The vertical middle of the marker."""
+        return self.y + MARKER / 2
+
+    @property
+    def baseline(self) -> float:
+        """The baseline of the label."""
+        return self.y + 11
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class AxisPart:
+    """One segment of the broken axis, its ticks, and the break mark after it (if any)."""
+
+    x0: float
+    x1: float
+    ticks: list[Tick]
+    break_at: float | None = None
+
+
+@dataclass
+class TimelineShapes:
+    """The figure's geometry, in SVG user units; `shared/timeline.svg` draws it."""
+
+    width: float
+    height: float
+    axis_y: float
+    markers: list[Marker]
+    axis: list[AxisPart]
+    alt: str
+    segments: list[Segment]
+
+
+def render_timeline(events: list[Event]) -> TimelineShapes:
+    """Lay out the events (numbered 1..n in table order) on a broken time axis."""
     segments = segments_for(events)
     _layout(segments, len(events))
     for segment in segments:
         _warp(segment, events)
     home = {i: s for s in segments for i in s.events}
-    shapes = []
+    spans = []
     for i, event in enumerate(events):
         segment = home[i]
         x0 = segment.x(max(event.start_year, segment.start))
@@ -206,86 +259,58 @@ def render_timeline(events: list[Event]) -> Figure:
         is_bar = x1 - x0 > 7
         label_width = 8 + 7.6 * len(str(i + 1))
         right = max(x1, x0 + label_width + 4) if is_bar else x0 + 6 + label_width
-        extent = (x0 - (0 if is_bar else 5), right)
-        shapes.append((extent, i, x0, x1, is_bar))
-    order = sorted(range(len(shapes)), key=lambda k: shapes[k][0])
-    lanes = _place([shapes[k][0] for k in order])
+        spans.append((x0 - (0 if is_bar else 5), right))
+    order = sorted(range(len(spans)), key=lambda k: spans[k])
+    lanes = _place([spans[k] for k in order])
     lane_of = {order[n]: lane for n, lane in enumerate(lanes)}
     lane_count = max(lanes) + 1 if lanes else 1
     axis_y = 14 + lane_count * LANE + 8
-    height = axis_y + AXIS_GAP + 18
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {height:.0f}" '
-        f'width="{WIDTH:.0f}" height="{height:.0f}" font-family="{FONT}" font-size="14">',
-        '<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="5" height="5" fill="#f3e4e6"/>'
-        '<line x1="0" y1="0" x2="0" y2="5" stroke="#7a1f2b" stroke-width="2"/></pattern></defs>',
+    markers = [_marker(events, i, home[i], 14 + lane_of[i] * LANE) for i in range(len(events))]
+    axis = [
+        AxisPart(
+            s.x0,
+            s.x1,
+            [Tick(x, label) for x, label in _shown_ticks(s)],
+            s.x1 + BREAK / 2 if n < len(segments) - 1 else None,
+        )
+        for n, s in enumerate(segments)
     ]
-    for k, (_, _, x0, _, _) in enumerate(shapes):  # stems first, under every shape
-        parts.append(
-            f'<line x1="{x0:.1f}" y1="{14 + lane_of[k] * LANE + 11:.1f}" x2="{x0:.1f}" '
-            f'y2="{axis_y:.1f}" stroke="#c8c2b8" stroke-width="0.7"/>'
-        )
-    for k, (_, i, x0, x1, is_bar) in enumerate(shapes):
-        event = events[i]
-        y = 14 + lane_of[k] * LANE
-        fill = "url(#hatch)" if event.approximate else "#7a1f2b"
-        if is_bar:
-            parts.append(
-                f'<rect x="{x0:.1f}" y="{y:.1f}" width="{x1 - x0:.1f}" height="13" '
-                f'rx="2" fill="{fill}" stroke="#7a1f2b" stroke-width="1"/>'
-            )
-            if math.isinf(event.earliest):
-                parts.append(
-                    f'<path d="M{x0 - 7:.1f} {y + 6.5:.1f} l7 -6.5 v13 z" fill="#7a1f2b"/>'
-                )
-            if math.isinf(event.latest):
-                parts.append(
-                    f'<path d="M{x1 + 7:.1f} {y + 6.5:.1f} l-7 -6.5 v13 z" fill="#7a1f2b"/>'
-                )
-            text_x = x0 + 3 if x1 - x0 > label_width else x1 + 3
-            colour = "#ffffff" if x1 - x0 > label_width and not event.approximate else "#1c1b19"
-        else:
-            hollow = "#ffffff" if event.approximate else "#7a1f2b"
-            parts.append(
-                f'<circle cx="{x0:.1f}" cy="{y + 6.5:.1f}" r="5" fill="{hollow}" '
-                'stroke="#7a1f2b" stroke-width="1.6"/>'
-            )
-            text_x, colour = x0 + 7, "#1c1b19"
-        label = f"{i + 1}{'?' if event.uncertain else ''}"
-        if colour != "#ffffff":  # a dark label gets a plain ground over stems and hatching
-            parts.append(
-                f'<rect x="{text_x - 1.5:.1f}" y="{y:.1f}" width="{3 + 8 * len(label):.1f}" '
-                'height="13" fill="#ffffff" fill-opacity="0.9"/>'
-            )
-        parts.append(
-            f'<text x="{text_x:.1f}" y="{y + 11:.1f}" fill="{colour}" '
-            f'font-weight="700">{label}</text>'
-        )
-    for n, segment in enumerate(segments):
-        parts.append(
-            f'<line x1="{segment.x0:.1f}" y1="{axis_y:.1f}" x2="{segment.x1:.1f}" '
-            f'y2="{axis_y:.1f}" stroke="#1c1b19" stroke-width="1.4"/>'
-        )
-        for x, label in _shown_ticks(segment):
-            parts.append(
-                f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + 5:.1f}" '
-                'stroke="#1c1b19" stroke-width="1"/>'
-            )
-            parts.append(
-                f'<text x="{x:.1f}" y="{axis_y + 20:.1f}" text-anchor="middle" '
-                f'fill="#5d5a54" font-size="13">{escape(label)}</text>'
-            )
-        if n < len(segments) - 1:
-            bx = segment.x1 + BREAK / 2
-            for dx in (-3.5, 3.5):
-                parts.append(
-                    f'<line x1="{bx + dx - 4:.1f}" y1="{axis_y + 6:.1f}" '
-                    f'x2="{bx + dx + 4:.1f}" y2="{axis_y - 6:.1f}" stroke="#1c1b19" '
-                    'stroke-width="1.2"/>'
-                )
-    parts.append("</svg>")
-    return Figure("\n".join(parts), _alt(events, segments), segments)
+    return TimelineShapes(
+        WIDTH, axis_y + AXIS_GAP + 18, axis_y, markers, axis, _alt(events, segments), segments
+    )
+
+
+def _marker(events: list[Event], i: int, segment: Segment, y: float) -> Marker:
+    event = events[i]
+    x0 = segment.x(max(event.start_year, segment.start))
+    x1 = segment.x(min(event.end_year, segment.end))
+    is_bar = x1 - x0 > 7
+    # a label goes inside a bar that can hold the widest row number, so that all do alike
+    label_width = 8 + 7.6 * len(str(len(events)))
+    if is_bar:
+        text_x = x0 + 3 if x1 - x0 > label_width else x1 + 3
+        light = x1 - x0 > label_width and not event.approximate
+    else:
+        x1, text_x, light = x0, x0 + 7, False
+    label = f"{i + 1}{word('timeline.uncertain') if event.uncertain else ''}"
+    return Marker(
+        x0,
+        x1,
+        y,
+        is_bar,
+        event.approximate,
+        is_bar and math.isinf(event.earliest),
+        is_bar and math.isinf(event.latest),
+        label,
+        text_x,
+        light,
+        3 + 8 * len(label),
+    )
+
+
+def draw_timeline(shapes: TimelineShapes, env: Environment, accent: str) -> str:
+    """The figure as SVG, drawn by the `shared/timeline.svg` template in the accent colour."""
+    return env.get_template(TEMPLATE).render(timeline=shapes, accent=accent)
 
 
 def _segment_label(segment: Segment) -> str:
@@ -296,18 +321,26 @@ def _segment_label(segment: Segment) -> str:
 def _alt(events: list[Event], segments: list[Segment]) -> str:
     spans = ", ".join(_segment_label(s) for s in segments)
     broken = (
-        f" on an axis broken into {len(segments)} segments ({spans})" if len(segments) > 1 else ""
+        word("timeline.alt.broken", count=len(segments), spans=spans) if len(segments) > 1 else ""
     )
-    return (
-        f"Timeline of the {len(events)} events of the chronology, from {events[0].label} to "
-        f"{events[-1].label}{broken}. Each marker is numbered as its row in the chronology "
-        "table, which gives the full text."
+    return word(
+        "timeline.alt",
+        count=len(events),
+        first=event_date_label(events[0]),
+        last=event_date_label(events[-1]),
+        broken=broken,
     )
 
 
-CAPTION = (
-    "Numbers are rows of the chronology table. Bars are periods, dots single dates; "
-    "hatched bars and hollow dots are approximate, “?” marks uncertain dates. The axis is "
-    "broken (//) where decades pass without events, and within a segment the scale is "
-    "compressed where events are sparse and widened where they crowd."
-)
+def tint(colour: str, lightness: float = 0.924, saturation: float = 0.385) -> str:
+    """A pale ground in the hue of `colour` (#rrggbb), for the hatching of approximate
+    periods: the default accent #7a1f2b gives #f3e4e6; a grey stays grey."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, _, own = colorsys.rgb_to_hls(r, g, b)
+    rgb = colorsys.hls_to_rgb(hue, lightness, min(saturation, own))
+    return "#" + "".join(f"{round(v * 255):02x}" for v in rgb)
+
+
+def coord(value: float, digits: int = 1) -> str:
+    """A coordinate as the SVG writes it (a tenth of a unit)."""
+    return f"{value:.{digits}f}"

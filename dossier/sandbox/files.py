@@ -136,7 +136,3 @@ class ProjectFiles:
                         Location(rel, number),
                     )
         return text
-
-
-#: The former name, still imported by dossier/rendering/environment.py; use `ProjectFiles`.
-Project = ProjectFiles

@@ -16,10 +16,12 @@ from typing import Any
 from jinja2.environment import Environment
 
 from dossier.errors import OutputError
-from dossier.model.records import INTERNAL_MARK, Book, Chapter
+from dossier.model.records import Book, Chapter
 from dossier.reading.styles import Stylesheets
+from dossier.rendering.context import Assets, template_context
 from dossier.rendering.environment import theme_file
-from dossier.rendering.views import Assets, View, template_context
+from dossier.rendering.formats import EpubMarkup
+from dossier.rendering.words import chapter_title, word
 from dossier.sandbox.fetcher import media_type
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -33,12 +35,6 @@ ACCESSIBILITY = (
     ("schema:accessibilityFeature", "readingOrder"),
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
-)
-SUMMARY = (
-    "Reflowable text with a navigable table of contents, headings for every chapter "
-    "and section, footnotes as EPUB notes with links back, data tables with header "
-    "cells, and text alternatives for the cover and the timeline figure (whose content "
-    "is also given as the chronology table)."
 )
 
 
@@ -150,14 +146,14 @@ def write_epub(
         eb.add_metadata("DC", "subject", keyword)
     eb.add_metadata("OPF", "schema:version", book.stamp, {"property": "schema:version"})
     if book.internal:
-        eb.add_metadata("DC", "rights", INTERNAL_MARK)
+        eb.add_metadata("DC", "rights", word("internal.mark"))
         eb.add_metadata(
             "OPF",
             "dcterms:accessRights",
-            INTERNAL_MARK,
+            word("internal.mark"),
             {"property": "dcterms:accessRights"},
         )
-    for prop, value in (*ACCESSIBILITY, ("schema:accessibilitySummary", SUMMARY)):
+    for prop, value in (*ACCESSIBILITY, ("schema:accessibilitySummary", word("epub.summary"))):
         eb.add_metadata("OPF", prop, value, {"property": prop})
 
     def add_file(uid: str, file_name: str, media: str, content: bytes) -> Any:
@@ -178,8 +174,8 @@ def write_epub(
     if assets.timeline_svg is not None:
         add_file("timeline", "images/timeline.svg", "image/svg+xml", assets.timeline_svg)
 
-    view = View(book, "epub")
-    context = template_context(book, view, assets, "../images/timeline.svg", version)
+    markup = EpubMarkup(book, env)
+    context = template_context(book, markup, assets, "../images/timeline.svg", version)
 
     def page(uid: str, file: str, title: str, template: str, **extra: Any) -> Any:
         item = epub.EpubHtml(uid=uid, file_name=f"text/{file}", title=title, lang=config.language)
@@ -192,34 +188,40 @@ def write_epub(
         eb.add_item(item)
         return item
 
-    cover = page("cover", "cover.xhtml", "Cover", "epub/cover.xhtml")
-    title = page("title", "title.xhtml", "Title page", "epub/title.xhtml", chapter=book.colophon)
+    cover = page("cover", "cover.xhtml", word("epub.cover"), "epub/cover.xhtml")
+    title = page(
+        "title", "title.xhtml", word("epub.title-page"), "epub/title.xhtml", chapter=book.colophon
+    )
     items = []
     for chapter in book.chapters:
-        view.chapter = chapter
+        markup.chapter = chapter
         items.append(
             page(
                 chapter.id,
                 chapter.file,
-                chapter.title,
+                chapter_title(chapter),
                 f"epub/{chapter.kind}.xhtml",
                 chapter=chapter,
             )
         )
-    add_project_files("img", sorted(view.images - {*sheets.files, *sheets.resources}))
+    add_project_files("img", sorted(markup.images - {*sheets.files, *sheets.resources}))
 
     eb.toc = [
-        _toc_entry(view, chapter, item) for chapter, item in zip(book.chapters, items, strict=True)
+        _toc_entry(markup, chapter, item)
+        for chapter, item in zip(book.chapters, items, strict=True)
     ]
     eb.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title=f"Contents — {INTERNAL_MARK}" if book.internal else "Contents")
+    contents = word("epub.contents")
+    if book.internal:
+        contents = word("epub.contents.internal", mark=word("internal.mark"))
+    nav = epub.EpubNav(title=contents)
     nav.add_item(css)
     eb.add_item(nav)
     first = items[0] if items else title
     eb.guide = [
-        {"type": "cover", "href": "text/cover.xhtml", "title": "Cover"},
-        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
-        {"type": "text", "href": first.file_name, "title": "Start of content"},
+        {"type": "cover", "href": "text/cover.xhtml", "title": word("epub.cover")},
+        {"type": "toc", "href": "nav.xhtml", "title": word("epub.contents")},
+        {"type": "text", "href": first.file_name, "title": word("epub.start")},
     ]
     eb.spine = [cover, title, nav, *items]
     out = io.BytesIO()
@@ -232,7 +234,7 @@ def write_epub(
             "raise_exceptions": True,
             # engine-quirk: EbookLib 0.20 — dcterms:modified is otherwise the time of writing
             "mtime": when,
-            "landmark_title": "Landmarks",
+            "landmark_title": word("epub.landmarks"),
         },
         config.language,
         zip_time(when),
@@ -242,13 +244,13 @@ def write_epub(
     return out.getvalue()
 
 
-def _toc_entry(view: View, chapter: Chapter, item: Any) -> Any:
+def _toc_entry(markup: EpubMarkup, chapter: Chapter, item: Any) -> Any:
     from ebooklib import epub
 
-    subs = view.headings(chapter)
+    subs = markup.headings(chapter)
     if not subs:
-        return epub.Link(item.file_name, chapter.title, f"toc-{chapter.id}")
+        return epub.Link(item.file_name, chapter_title(chapter), f"toc-{chapter.id}")
     return (
-        epub.Section(chapter.title, href=item.file_name),
+        epub.Section(chapter_title(chapter), href=item.file_name),
         [epub.Link(f"{item.file_name}#{h.id}", h.text, f"toc-{h.id}") for h in subs],
     )

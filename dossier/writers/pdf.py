@@ -16,7 +16,8 @@ from typing import Any
 from jinja2.environment import Environment
 
 from dossier.model.records import Book
-from dossier.rendering.views import Assets, PageMap
+from dossier.rendering.context import Assets
+from dossier.rendering.formats import PageMap
 from dossier.writers.pdf_chunks import chunk_count, render_in_chunks
 from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
 

@@ -39,13 +39,13 @@ from typing import TYPE_CHECKING, Any
 from dossier.errors import OutputError, over_limit
 from dossier.model import markdown as markup
 from dossier.model.records import Book, Chapter
-from dossier.rendering.views import PageMap
+from dossier.rendering.formats import PageMap
 from dossier.writers.pdf_merge import merge_parts
 
 if TYPE_CHECKING:
     from jinja2.environment import Environment
 
-    from dossier.rendering.views import Assets
+    from dossier.rendering.context import Assets
     from dossier.writers.pdf_render import PdfOutput
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,10 @@ from jinja2.environment import Environment
 from markupsafe import Markup
 
 from dossier.errors import ContentError, OutputError, over_limit
-from dossier.model.records import INTERNAL_MARK, Book, Chapter
-from dossier.rendering.views import Assets, PageMap, View, template_context
+from dossier.model.records import Book, Chapter
+from dossier.rendering.context import Assets, template_context
+from dossier.rendering.formats import PageMap, PdfMarkup
+from dossier.rendering.words import word
 from dossier.sandbox.fetcher import (
     GENERATED_ORIGIN,
     PROJECT_ORIGIN,
@@ -56,8 +58,8 @@ def render_html(
 ) -> str:
     """The edition as one HTML document for WeasyPrint: all of it, or a part (the front
     matter and/or some chapters) for chunked rendering."""
-    view = View(book, "pdf", pages)
-    context = template_context(book, view, assets, f"{GENERATED_ORIGIN}{TIMELINE}", version)
+    markup = PdfMarkup(book, env, pages)
+    context = template_context(book, markup, assets, f"{GENERATED_ORIGIN}{TIMELINE}", version)
     context["page_css"] = Markup(
         env.get_template("pdf/pages.css").render(
             edition=book.edition,
@@ -129,7 +131,7 @@ def _stamp_metadata(document: Any, book: Book) -> None:
                     SubElement(mine, f"{{{XMP_RIGHTS}}}UsageTerms"), f"{{{rdf_ns}}}Alt"
                 )
                 item = SubElement(terms, f"{{{rdf_ns}}}li", {"xml:lang": "x-default"})
-                item.text = INTERNAL_MARK
+                item.text = word("internal.mark")
             return bytes(tostring(rdf, encoding="utf-8"))
 
     document.metadata.__class__ = DossierMetadata

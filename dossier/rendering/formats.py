@@ -1,0 +1,279 @@
+"""Markup per output format: `PdfMarkup` and `EpubMarkup` turn an edition's tokens and
+records into that format's HTML (citations, notes, links, images, page references). They are
+what templates call as `markup.…`, and what `model.markdown.render` asks for the
+dossier-specific tokens.
+
+The markup a reader sees (a note call, a footnote, a citation bracket, an image) comes from
+small templates (`pdf/footnote.html`, `epub/noteref.xhtml`, `shared/citation.html`, …),
+so a project's own `templates/` folder can change it; these classes only decide what goes
+in. The PDF is one HTML document whose resources come from virtual origins (see `sandbox`);
+the EPUB is one XHTML file per chapter, so its links name the file that holds their target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+from urllib.parse import quote
+
+from jinja2.environment import Environment
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from dossier.model import markdown as markup
+from dossier.model.ids import note_id, noteref_id, source_id
+from dossier.model.records import Book, Chapter, Event, Heading, Occurrence, Source
+from dossier.reading.sources import GROUPS
+from dossier.rendering.words import group_title, protection_note
+from dossier.sandbox.fetcher import project_url
+
+Format = Literal["pdf", "epub"]
+
+
+@dataclass
+class PageMap:
+    """Anchor id -> page number, from a previous layout; records which ids were asked for."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    default: int = 0  # for unknown anchors; a wide placeholder keeps line lengths honest
+
+    def __call__(self, anchor: str) -> int:
+        self.used.add(anchor)
+        return self.pages.get(anchor, self.default)
+
+
+@dataclass(frozen=True)
+class CiteLink:
+    """One source in a citation bracket, as `shared/citation.html` prints it."""
+
+    href: str
+    id: str
+    number: int
+    prefix: str = ""
+    locator: str = ""
+
+
+class FormatMarkup:
+    """What both formats share: the snippets, links inside the edition, the appendix's
+    groups and back-references. A subclass says how its format links, loads resources and
+    places notes (see `markup.RenderContext`)."""
+
+    format: ClassVar[Format]
+    #: the template of a citation bracket and of an image (overridable by a project)
+    citation_template: ClassVar[str] = "shared/citation.html"
+    image_template: ClassVar[str] = "shared/image.html"
+
+    def __init__(self, book: Book, env: Environment, pages: PageMap | None = None) -> None:
+        self.book = book
+        self.env = env
+        self.pages = pages or PageMap()
+        self.chapter: Chapter | None = None
+        self.images: set[str] = set()
+        self._homes = _anchor_homes(book)
+
+    def snippet(self, template: str, **values: Any) -> str:
+        """A small piece of markup from its template (the project's own first)."""
+        return self.env.get_template(template).render(values)
+
+    # -- links -------------------------------------------------------------------------------
+    def href(self, anchor: str) -> str:
+        """Link to an anchor of the edition."""
+        raise NotImplementedError
+
+    def resource(self, rel: str) -> str:
+        """URL of a project file as this format's renderer or reader finds it."""
+        raise NotImplementedError
+
+    def link_href(self, token: Token) -> str:
+        """The address of a Markdown link; "" (no link) when its target is not in this
+        edition, such as a section left out or internal material in a public edition."""
+        href = markup.attr(token, "href")
+        if href.startswith(markup.EXTERNAL_SCHEMES):
+            return href
+        section = self.chapter.section if self.chapter else None
+        base = section.path if section else self.book.config.chronology
+        anchor = self.book.dossier.link_target(href, base)
+        return self.href(anchor) if anchor in self._homes else ""
+
+    def image(self, token: Token, alt: str) -> str:
+        assert self.chapter is not None and self.chapter.section is not None
+        rel = self.book.config.project.resolve(
+            markup.attr(token, "src"), base=self.chapter.section.path
+        )
+        self.images.add(rel)
+        return self.snippet(
+            self.image_template,
+            src=self.resource(rel),
+            alt=alt,
+            caption=markup.attr(token, "title"),
+        )
+
+    # -- citations and notes -------------------------------------------------------------------
+    def citation(self, token: Token) -> str:
+        links = [
+            CiteLink(self.href(source_id(item.key)), cid, number, item.prefix, item.locator)
+            for item, cid, number in zip(
+                token.meta["items"],
+                token.meta.get("ids", []),
+                token.meta.get("numbers", []),
+                strict=False,
+            )
+            if number
+        ]
+        return self.snippet(self.citation_template, links=links) if links else ""
+
+    def noteref(self, token: Token) -> str:
+        raise NotImplementedError
+
+    def internal_open(self, block: bool) -> str:
+        return '<div class="internal">' if block else '<span class="internal">'
+
+    def internal_close(self, block: bool) -> str:
+        return "</div>" if block else "</span>"
+
+    # -- helpers for templates -------------------------------------------------------------------
+    def body(self, chapter: Chapter) -> Markup:
+        self.chapter = chapter
+        return Markup(markup.render(chapter.tokens, self))
+
+    def inline(self, text: str) -> Markup:
+        return Markup(markup.render_inline(markup.parse_inline(text), self)) if text else Markup("")
+
+    def headings(self, chapter: Chapter, level: int = 2) -> list[Heading]:
+        """The chapter's headings of `level` that this edition shows."""
+        tokens = chapter.tokens
+        return [
+            Heading(level, markup.attr(t, "id"), markup.plain_text(tokens[i + 1].children or []))
+            for i, t in enumerate(tokens)
+            if t.type == "heading_open" and t.tag == f"h{level}"
+        ]
+
+    def sources_of(self, event: Event) -> list[Occurrence]:
+        return [o for o in self.book.occurrences if o.event is event]
+
+    def event_number(self, event: Event) -> int:
+        return self.book.events.index(event) + 1
+
+    def groups(self) -> list[tuple[str, list[Source]]]:
+        return [
+            (group_title(g), [s for s in self.book.sources if s.group == g])
+            for g in GROUPS
+            if any(s.group == g for s in self.book.sources)
+        ]
+
+    def protection_note(self, source: Source) -> str:
+        return protection_note(source.protection)
+
+    def cited_rows(self, source: Source) -> list[Event]:
+        rows = []
+        for occurrence in self.book.occurrences_of(source.key):
+            if occurrence.event is not None and occurrence.event not in rows:
+                rows.append(occurrence.event)
+        return rows
+
+
+class PdfMarkup(FormatMarkup):
+    """The PDF: one document, notes as footnotes floated to the foot of their page, page
+    numbers from the previous layout."""
+
+    format = "pdf"
+
+    def href(self, anchor: str) -> str:
+        return f"#{anchor}"
+
+    def resource(self, rel: str) -> str:
+        return project_url(rel)
+
+    def noteref(self, token: Token) -> str:
+        n = token.meta.get("n")
+        if not n or self.chapter is None:
+            return ""
+        if not token.meta.get("first"):
+            return self.snippet("pdf/noteref.html", n=n)
+        paragraphs = [
+            Markup(markup.render_inline(t.children or [], self))
+            for t in self.chapter.notes[token.meta["label"]]
+            if t.type == "inline"
+        ]
+        return self.snippet("pdf/footnote.html", n=n, ref_id=token.meta["ref_id"], body=paragraphs)
+
+    def cited_pages(self, source: Source) -> list[tuple[int, str]]:
+        """Each page citing the source once, with the first citation's anchor on it."""
+        seen: dict[int, str] = {}
+        for occurrence in self.book.occurrences_of(source.key):
+            if occurrence.event is None:
+                seen.setdefault(self.pages(occurrence.id), occurrence.id)
+        return sorted(seen.items())
+
+
+class EpubMarkup(FormatMarkup):
+    """The EPUB: one XHTML file per chapter, notes as EPUB 3 endnotes of their chapter."""
+
+    format = "epub"
+
+    def __init__(self, book: Book, env: Environment, pages: PageMap | None = None) -> None:
+        super().__init__(book, env, pages)
+        self.notes: list[tuple[int, str, list[Token]]] = []
+
+    def href(self, anchor: str) -> str:
+        """`#id` within the current file, `file.xhtml#id` across files."""
+        home = self._homes.get(anchor, "")
+        current = self.chapter.file if self.chapter else ""
+        return f"#{anchor}" if home == current else f"{home}#{anchor}"
+
+    def resource(self, rel: str) -> str:
+        return f"../project/{quote(rel)}"
+
+    def body(self, chapter: Chapter) -> Markup:
+        self.notes = []
+        return super().body(chapter)
+
+    def noteref(self, token: Token) -> str:
+        n = token.meta.get("n")
+        if not n or self.chapter is None:
+            return ""
+        ref_id = token.meta["ref_id"]
+        if token.meta.get("first"):
+            self.notes.append((n, ref_id, self.chapter.notes[token.meta["label"]]))
+        return self.snippet("epub/noteref.xhtml", n=n, ref_id=ref_id)
+
+    def endnotes(self) -> list[tuple[int, str, Markup]]:
+        """The notes of the chapter just rendered: (number, backlink id, html)."""
+        return [
+            (n, ref_id, Markup(markup.render(tokens, self))) for n, ref_id, tokens in self.notes
+        ]
+
+    def cited_in(self, source: Source) -> list[tuple[Chapter, list[Occurrence]]]:
+        """The chapters citing the source and the citations in each."""
+        out: dict[str, tuple[Chapter, list[Occurrence]]] = {}
+        for occurrence in self.book.occurrences_of(source.key):
+            if occurrence.event is None:
+                out.setdefault(occurrence.chapter.id, (occurrence.chapter, []))[1].append(
+                    occurrence
+                )
+        return list(out.values())
+
+
+def _anchor_homes(book: Book) -> dict[str, str]:
+    """Which EPUB file holds each anchor."""
+    homes: dict[str, str] = {}
+    for chapter in ([book.colophon] if book.colophon else []) + book.chapters:
+        homes[chapter.id] = chapter.file
+        if chapter.section is not None:
+            for token in chapter.tokens:
+                if token.type == "heading_open":
+                    homes[markup.attr(token, "id")] = chapter.file
+        elif chapter.kind == "chronology":
+            homes["timeline"] = chapter.file
+            for event in book.events:
+                homes[event.id] = chapter.file
+        elif chapter.kind == "appendix":
+            for source in book.sources:
+                homes[source_id(source.key)] = chapter.file
+    for occurrence in book.occurrences:
+        homes[occurrence.id] = occurrence.chapter.file
+    for (chapter_id, _label), n in book.note_numbers.items():
+        home = next(c.file for c in [*book.chapters, book.colophon] if c and c.id == chapter_id)
+        homes[note_id(n)] = homes[noteref_id(n)] = home
+    return homes
