@@ -10,7 +10,9 @@ import pytest
 from dossier.config.manifest import Config, Edition, Limits, load_config
 from dossier.errors import ConfigError
 
-README = Path(__file__).parent.parent / "README.md"
+from conftest import REPO
+
+README = REPO / "README.md"
 
 
 def write(project: Path, text: str) -> None:

@@ -54,7 +54,7 @@ from dossier import build
 
 from conftest import FONTS, REPO, copy_project
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parent
 TIMEOUT = 120  # seconds for one CLI run
 
 

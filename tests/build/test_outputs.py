@@ -11,6 +11,8 @@ import pytest
 from dossier import DossierError, build
 from dossier.outputs.files import write_atomic
 
+from conftest import REPO
+
 
 def snapshot(folder: Path) -> dict[str, str]:
     return {
@@ -80,7 +82,7 @@ def test_a_new_build_replaces_the_superseded_output_of_the_same_edition(project:
 def test_an_epub_missing_the_notes_of_the_pdf_is_refused(project: Path) -> None:
     template = project / "templates" / "epub" / "section.xhtml"
     template.parent.mkdir(parents=True)
-    shipped = Path(__file__).parent.parent / "dossier" / "templates" / "epub" / "section.xhtml"
+    shipped = REPO / "dossier" / "templates" / "epub" / "section.xhtml"
     template.write_text(shipped.read_text().replace('{% include "epub/notes.xhtml" %}', ""))
     with pytest.raises(DossierError) as caught:
         build(project)
