@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from dossier import DossierError, build
-from dossier.outputs.files import write_atomic
 
 from conftest import REPO
 
@@ -53,23 +52,6 @@ def test_a_failure_while_writing_leaves_no_partial_file(
         build(project, formats=["epub"])
     assert calls and snapshot(project / "build") == before
     assert not any(p.name.endswith(".tmp") for p in (project / "build").iterdir())
-
-
-def test_write_atomic_never_leaves_a_temporary_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "out.pdf"
-    target.write_bytes(b"old")
-    import os
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError("rename failed")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        write_atomic(target, b"new")
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
 
 
 def test_a_new_build_replaces_the_superseded_output_of_the_same_edition(project: Path) -> None:
