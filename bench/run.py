@@ -69,7 +69,7 @@ def pages(root: Path) -> int:
 def bare_html(root: Path, work: Path) -> Path:
     """dossier's final HTML for the reader PDF, with its virtual URLs made file URLs, so that
     plain WeasyPrint can render it without dossier's fetcher."""
-    from dossier.build import _assets
+    from dossier.build import edition_assets
     from dossier.config import load_config
     from dossier.editions.assemble import assemble
     from dossier.reading.project import read_project
@@ -82,7 +82,7 @@ def bare_html(root: Path, work: Path) -> Path:
     config = load_config(root)
     problems, dossier_, _ = read_project(config)
     book = assemble(dossier_, config.editions["reader"], "0000000000", problems)
-    assets = _assets(book)
+    assets = edition_assets(book)
     hints = json.loads((root / "build" / ".dossier" / "pages-reader.json").read_text())
     html = render_html(book, make_environment(config.project), assets, "bench", PageMap(hints))
     if assets.timeline_svg:

@@ -169,7 +169,7 @@ def _render(
     jobs = []
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
-        assets = _assets(book)
+        assets = edition_assets(book)
         for fmt in fmts:
             name = output_name(config.name, book.edition.name, book.stamp, fmt)
             earlier = None if force else cache.output(name)
@@ -239,7 +239,7 @@ def _attachments(book: Book, sheets: Stylesheets, inputs: dict[str, str]) -> lis
     return attachments(book, sheets, inputs)
 
 
-def _assets(book: Book) -> Assets:
+def edition_assets(book: Book) -> Assets:
     """What both writers of an edition share: formatted sources and the timeline figure."""
     from dossier.rendering.bibliography import format_sources
     from dossier.rendering.context import Assets

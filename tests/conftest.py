@@ -1,5 +1,5 @@
 """Shared fixtures: sample projects copied into tmp_path, built once per session where the
-tests only read the outputs."""
+tests only read the outputs; the `--update-golden` option (tests/golden/)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,32 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from dossier import build
+from dossier.cli import main
+
+# helper modules that assert: pytest shows the values of a failed comparison there too
+pytest.register_assert_rewrite("inspect_outputs", "runner", "strategies")
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 PROJECTS = TESTS / "projects"
 FONTS = REPO / "styles" / "fonts"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden HTML/XHTML files in tests/golden/ instead of comparing",
+    )
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """`dossier ARGS` in this process: (exit code, stdout, stderr)."""
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
 
 
 def copy_project(name: str, target: Path) -> Path:
@@ -24,10 +43,30 @@ def copy_project(name: str, target: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True with `pytest --update-golden`: golden tests rewrite their files."""
+    return bool(request.config.getoption("--update-golden"))
+
+
+def edit(project: Path, path: str, old: str, new: str) -> None:
+    """Replace the first `old` in a project file by `new` (which must be there)."""
+    file = project / path
+    text = file.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    file.write_text(text.replace(old, new, 1))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the minimal sample project."""
     return copy_project("minimal", tmp_path / "minimal")
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the minimal sample that tests copy again and never change."""
+    return copy_project("minimal", tmp_path_factory.mktemp("pristine") / "project")
 
 
 @pytest.fixture(scope="session")

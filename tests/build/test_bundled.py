@@ -11,10 +11,10 @@ from dossier.errors import Problems
 from dossier.model import markdown as markup
 from dossier.reading.sections import read_section
 
-from conftest import REPO
+from conftest import REPO, TESTS
 from inspect_outputs import Epub, epubcheck, fonts, outline, page_texts
 
-ARTICLE = Path(__file__).parent / "data" / "source-article.txt"  # the article as received
+ARTICLE = TESTS / "data" / "source-article.txt"  # the article as received
 
 
 def article_paragraphs() -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from dossier.build import _assets
+from dossier.build import edition_assets
 from dossier.config import load_config
 from dossier.editions.assemble import assemble
 from dossier.reading.project import read_project
@@ -34,7 +34,7 @@ def sample_book(root: Path, edition: str = "reader") -> tuple:
     config = load_config(root)
     problems, dossier, _ = read_project(config)
     book = assemble(dossier, config.editions[edition], "0123456789", problems)
-    return book, make_environment(config.project), _assets(book)
+    return book, make_environment(config.project), edition_assets(book)
 
 
 @pytest.fixture(scope="module")

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import importlib
-import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from dossier import __version__
-from dossier.cli import main
 
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from conftest import run_cli
 
 
 def test_version() -> None:
-    code, out, _ = run("--version")
+    code, out, _ = run_cli("--version")
     assert code == 0 and out.strip() == f"dossier, version {__version__}"
 
 
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_every_command_has_help_with_examples(command: str) -> None:
-    code, out, _ = run(command, "--help")
+    code, out, _ = run_cli(command, "--help")
     assert code == 0 and "Examples:" in out and "PROJECT_DIR" in out
 
 
@@ -37,7 +31,7 @@ def test_options_reach_the_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         return []
 
     monkeypatch.setattr(importlib.import_module("dossier.build"), "build", fake_build)
-    code, _, _ = run(
+    code, _, _ = run_cli(
         "build",
         str(tmp_path),
         "--format",
@@ -62,12 +56,12 @@ def test_options_reach_the_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    code, _, err = run("build", str(tmp_path), "--format", "docx")
+    code, _, err = run_cli("build", str(tmp_path), "--format", "docx")
     assert code == 2 and "Invalid value for '--format'" in err
 
 
 def test_a_folder_without_a_manifest_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    code, out, err = run("build", str(tmp_path))
+    code, out, err = run_cli("build", str(tmp_path))
     assert code == 1 and out == ""
     assert err == (
         f"dossier: error: no dossier.toml in '{tmp_path}': pass the project folder, "
@@ -78,7 +72,7 @@ def test_a_folder_without_a_manifest_is_one_line_and_exit_1(tmp_path: Path) -> N
 def test_a_manifest_mistake_names_file_line_and_fix(project: Path) -> None:
     manifest = project / "dossier.toml"
     manifest.write_text(manifest.read_text().replace("subtitle = ", "subtitel = "))
-    code, _, err = run("build", str(project))
+    code, _, err = run_cli("build", str(project))
     assert code == 1
     assert err == (
         "dossier: dossier.toml:3:1: error: unknown key 'subtitel'; did you mean 'subtitle'?\n"
@@ -88,7 +82,7 @@ def test_a_manifest_mistake_names_file_line_and_fix(project: Path) -> None:
 
 def test_an_output_folder_under_a_file_is_one_line(project: Path, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("not a folder")
-    code, _, err = run("build", str(project), "-o", str(tmp_path / "afile" / "out"))
+    code, _, err = run_cli("build", str(project), "-o", str(tmp_path / "afile" / "out"))
     assert code == 1 and "Traceback" not in err
     assert err == (
         f"dossier: error: cannot write outputs to '{tmp_path / 'afile' / 'out'}': not a "
@@ -96,60 +90,12 @@ def test_an_output_folder_under_a_file_is_one_line(project: Path, tmp_path: Path
     )
 
 
-def test_a_source_date_epoch_beyond_year_9999_is_one_line(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300800")
-    code, _, err = run("build", "-q", str(project))
-    assert code == 1
-    assert err == (
-        "dossier: error: SOURCE_DATE_EPOCH 253402300800 is after the year 9999 (it counts "
-        "seconds since 1970)\n"
-    )
-
-
-def test_build_prints_numbered_steps_and_a_summary(project: Path) -> None:
-    code, out, err = run("build", str(project), "--format", "pdf")
-    assert code == 0
-    assert "[1/3] Reading and checking the project …" in err
-    assert re.search(r"\[2/3\] Rendering 1 file\(s\): \d+\.\d\d s\n", err)
-    assert "[3/3] Checking and writing the outputs" in err
-    lines = out.strip().splitlines()
-    assert len(lines) == 1 and lines[0].endswith(" pages)") and "KiB" in lines[0]
-    assert lines[0].startswith(str(project / "build" / "sample-reader-"))
-    assert list((project / "build").glob("*.epub")) == []
-
-
-def test_quiet_prints_nothing_on_success(project: Path) -> None:
-    code, out, err = run("build", str(project), "--format", "epub", "-q")
-    assert (code, out, err) == (0, "", "")
-
-
-def test_output_folder_option(project: Path, tmp_path: Path) -> None:
-    code, _, _ = run("build", str(project), "--format", "epub", "-o", str(tmp_path / "elsewhere"))
-    assert code == 0
-    assert len(list((tmp_path / "elsewhere").glob("sample-reader-*.epub"))) == 1
-
-
 def test_unknown_edition(project: Path) -> None:
-    code, _, err = run("build", str(project), "--edition", "nope")
+    code, _, err = run_cli("build", str(project), "--edition", "nope")
     assert code == 1
     assert err == "dossier: error: unknown edition 'nope': the manifest defines reader\n"
 
 
 def test_check_is_clean_on_the_sample(project: Path) -> None:
-    code, out, err = run("check", str(project))
+    code, out, err = run_cli("check", str(project))
     assert code == 0 and out == "" and err == "0 error(s), 0 warning(s)\n"
-
-
-def test_a_second_build_with_nothing_changed_reuses_the_outputs(project: Path) -> None:
-    code, first, _ = run("build", str(project), "--format", "epub")
-    assert code == 0
-    code, second, err = run("build", str(project), "--format", "epub")
-    assert code == 0
-    assert err == (
-        "Nothing changed since the last build: 1 file(s) up to date (--force renders them again)\n"
-    )
-    assert second == first.replace(")\n", ", unchanged)\n")
-    code, _, err = run("build", str(project), "--format", "epub", "--force")
-    assert code == 0 and "Rendering 1 file(s)" in err

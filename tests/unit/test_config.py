@@ -11,7 +11,9 @@ from dossier.config import load_config
 from dossier.config.schema import Config, Edition, Limits
 from dossier.errors import ConfigError
 
-README = Path(__file__).parent.parent / "README.md"
+from conftest import REPO
+
+README = REPO / "README.md"
 
 
 def write(project: Path, text: str) -> None:

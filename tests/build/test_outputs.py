@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from dossier import DossierError, build
-from dossier.outputs.files import write_atomic
+
+from conftest import REPO
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -53,23 +54,6 @@ def test_a_failure_while_writing_leaves_no_partial_file(
     assert not any(p.name.endswith(".tmp") for p in (project / "build").iterdir())
 
 
-def test_write_atomic_never_leaves_a_temporary_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "out.pdf"
-    target.write_bytes(b"old")
-    import os
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError("rename failed")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        write_atomic(target, b"new")
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
-
-
 def test_a_new_build_replaces_the_superseded_output_of_the_same_edition(project: Path) -> None:
     first = build(project, formats=["epub"])[0].path
     (project / "sections" / "01-summary.md").write_text("---\ntitle: Changed\n---\n\nNew.\n")
@@ -80,7 +64,7 @@ def test_a_new_build_replaces_the_superseded_output_of_the_same_edition(project:
 def test_an_epub_missing_the_notes_of_the_pdf_is_refused(project: Path) -> None:
     template = project / "templates" / "epub" / "section.xhtml"
     template.parent.mkdir(parents=True)
-    shipped = Path(__file__).parent.parent / "dossier" / "templates" / "epub" / "section.xhtml"
+    shipped = REPO / "dossier" / "templates" / "epub" / "section.xhtml"
     template.write_text(shipped.read_text().replace('{% include "epub/notes.xhtml" %}', ""))
     with pytest.raises(DossierError) as caught:
         build(project)

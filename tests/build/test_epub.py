@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from inspect_outputs import NS, Epub, epubcheck
 
 
@@ -167,7 +168,7 @@ def test_a_template_cannot_make_the_epub_active(project: Path, inject: str, foun
 
     template = project / "templates" / "epub" / "section.xhtml"
     template.parent.mkdir(parents=True)
-    shipped = Path(__file__).parent.parent / "dossier" / "templates" / "epub" / "section.xhtml"
+    shipped = REPO / "dossier" / "templates" / "epub" / "section.xhtml"
     template.write_text(shipped.read_text().replace("</header>", f"</header>{inject}"))
     with pytest.raises(DossierError, match="EPUB would contain") as error:
         build(project, formats=["epub"])

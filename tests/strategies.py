@@ -1,6 +1,5 @@
-"""Property-based robustness: whatever is written into a section, its front matter or the
-chronology, `dossier.check()` returns problems or raises `DossierError`, and a build of
-the EPUB does the same; any other exception is a bug in dossier.
+"""Hypothesis strategies for hostile project files (sections, front matter, chronology), and
+a context manager that writes an example into a fresh copy of the minimal sample.
 
 Each example is written into a fresh copy of the minimal sample in a temporary folder
 (hypothesis runs many examples per test, so function-scoped fixtures cannot be used).
@@ -17,17 +16,14 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 import dossier
 from dossier import check
 from dossier.errors import DossierError
-
-from conftest import copy_project
 
 # Hypothesis keeps caches in ./.hypothesis even without an example database: not in the repo.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "dossier-tests-hypothesis")
@@ -44,11 +40,6 @@ def fast(examples: int) -> settings:
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_project("minimal", tmp_path_factory.mktemp("pristine") / "project")
 
 
 @contextmanager
@@ -193,77 +184,3 @@ section_text = st.one_of(
     st.builds(with_front_matter, yaml_ish_text, markdown),
     st.builds(with_front_matter, front_matter_mapping.map(dump), markdown),
 )
-
-
-# -- the properties ----------------------------------------------------------------------------
-
-
-@fast(300)
-@given(text=section_text)
-def test_any_section_is_checked_without_crashing(pristine: Path, text: str) -> None:
-    with project_with(pristine, {SECTION: text}) as root:
-        check_or_dossier_error(root)
-
-
-@fast(150)
-@given(front=yaml_ish_text, body=markdown)
-def test_any_front_matter_text_is_checked_without_crashing(
-    pristine: Path, front: str, body: str
-) -> None:
-    with project_with(pristine, {SECTION: with_front_matter(front, body)}) as root:
-        check_or_dossier_error(root)
-
-
-@fast(150)
-@given(front=front_matter_mapping)
-def test_any_front_matter_mapping_is_checked_without_crashing(
-    pristine: Path, front: dict[str, Any]
-) -> None:
-    text = with_front_matter(dump(front), "Settlers arrived [@report-2023].\n")
-    with project_with(pristine, {SECTION: text}) as root:
-        check_or_dossier_error(root)
-
-
-@fast(300)
-@given(text=chronology)
-def test_any_chronology_is_checked_without_crashing(pristine: Path, text: str) -> None:
-    with project_with(pristine, {CHRONOLOGY: text}) as root:
-        check_or_dossier_error(root)
-
-
-@fast(12)
-@given(text=section_text)
-def test_any_section_builds_an_epub_or_fails_cleanly(pristine: Path, text: str) -> None:
-    with project_with(pristine, {SECTION: text}) as root:
-        build_or_dossier_error(root)
-
-
-renderable_event = st.fixed_dictionaries(
-    {
-        "date": st.sampled_from(VALID_EDTF),
-        "event": markdown.filter(str.strip),
-        "sources": st.sampled_from([["report-2023"], [{"key": "witness", "locator": "p. 1"}]]),
-    },
-    optional={"label": TEXT, "place": TEXT, "note": markdown, "inferred": st.just("year")},
-)
-
-
-@fast(12)
-@given(events=st.lists(renderable_event, min_size=1, max_size=6))
-def test_any_chronology_builds_an_epub_or_fails_cleanly(
-    pristine: Path, events: list[dict[str, Any]]
-) -> None:
-    with project_with(pristine, {CHRONOLOGY: dump({"events": events})}) as root:
-        build_or_dossier_error(root)
-
-
-@fast(12)
-@given(dates=st.lists(st.sampled_from(VALID_EDTF), min_size=1, max_size=8))
-@example(dates=["2023", "XXXX"])  # found here: once a StopIteration in timeline._ticks
-def test_any_valid_dates_build_an_epub(pristine: Path, dates: list[str]) -> None:
-    """Valid EDTF dates, correctly sourced, always build (timeline and table included)."""
-    events = [{"date": d, "event": f"Event {i}.", "sources": ["report-2023"]} for i, d in
-              enumerate(dates)]  # fmt: skip
-    with project_with(pristine, {CHRONOLOGY: dump({"events": events})}) as root:
-        outputs = dossier.build(root, formats=["epub"])
-        assert [o.format for o in outputs] == ["epub"]

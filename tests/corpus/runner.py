@@ -1,4 +1,5 @@
-"""The corpus of broken and hostile projects (tests/corpus/NN-name/), built with the real CLI.
+"""The runner of the corpus of broken and hostile projects (tests/corpus/NN-name/), which are
+built with the real CLI (the tests: test_corpus.py, test_interrupted_builds.py).
 
 Each case folder is overlaid onto a copy of the minimal sample that has already been built
 once, so `build/` holds good earlier outputs. Its `expect.toml` says what must happen:
@@ -50,11 +51,9 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from dossier import build
+from conftest import FONTS, REPO
 
-from conftest import FONTS, REPO, copy_project
-
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parent
 TIMEOUT = 120  # seconds for one CLI run
 
 
@@ -529,26 +528,15 @@ def pdf_problems(path: Path) -> list[str]:
 # -- the session baseline ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The minimal sample built once (per worker): every case starts from a copy of it, so
-    `build/` holds the good outputs of an earlier build."""
-    root = copy_project("minimal", tmp_path_factory.mktemp("baseline") / "project")
-    build(root)
-    return root
-
-
 def fresh_copy(baseline: Path, tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(baseline, root, symlinks=True)
     return root
 
 
-# -- the corpus test ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("case", corpus_params())
-def test_corpus_case(case: Case, baseline: Path, tmp_path: Path) -> None:
+def run_case(case: Case, baseline: Path, tmp_path: Path) -> None:
+    """Overlay the case onto a copy of the built baseline, build it with the CLI and
+    assert everything the module docstring promises for it."""
     root = fresh_copy(baseline, tmp_path)
     before = snapshot(root / "build")
     assert any(name.endswith(".pdf") for name in before), "the baseline has no earlier outputs"
@@ -589,50 +577,6 @@ def test_corpus_case(case: Case, baseline: Path, tmp_path: Path) -> None:
     assert server.connections == [], "the build contacted the network"
 
 
-# -- the checkers themselves -------------------------------------------------------------------
-
-
-def test_the_output_checks_accept_the_clean_sample(baseline: Path) -> None:
-    outputs = sorted(p for p in (baseline / "build").iterdir() if p.suffix in (".pdf", ".epub"))
-    assert {p.suffix for p in outputs} == {".pdf", ".epub"}
-    for path in outputs:
-        assert (pdf_problems(path) if path.suffix == ".pdf" else epub_problems(path)) == []
-    assert leaks(baseline / "build", "Sample Committee") != []  # the scan sees the text
-
-
-def test_the_output_checks_find_scripts_and_javascript(baseline: Path, tmp_path: Path) -> None:
-    epub = next((baseline / "build").glob("*.epub"))
-    bad_epub = tmp_path / "bad.epub"
-    with zipfile.ZipFile(epub) as source, zipfile.ZipFile(bad_epub, "w") as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.endswith("context.xhtml"):
-                data = data.replace(b"<h2", b'<script>x()</script><h2 onclick="x()"', 1)
-                data = data.replace(b'href="#', b'href=" JavaScript:x()#', 1)
-            target.writestr(info, data)
-    problems = "\n".join(epub_problems(bad_epub))
-    assert "<script> element" in problems
-    assert "onclick= attribute on <h2>" in problems
-    assert "href=' JavaScript:x()#" in problems
-
-    bad_pdf = tmp_path / "bad.pdf"
-    with pikepdf.open(next((baseline / "build").glob("*.pdf"))) as pdf:
-        action = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
-        pdf.Root.OpenAction = pdf.make_indirect(action)
-        pdf.save(bad_pdf)
-    assert {"/OpenAction entry", "/JS entry", "/JavaScript action"} <= set(pdf_problems(bad_pdf))
-
-
-def test_the_leak_scan_sees_into_compressed_pdf_attachments(tmp_path: Path) -> None:
-    token = f"CANARY-{uuid.uuid4()}"
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    pdf.attachments["notes.txt"] = pikepdf.AttachedFileSpec(pdf, (token * 50).encode())
-    pdf.save(tmp_path / "a.pdf", compress_streams=True)
-    assert token.encode() not in (tmp_path / "a.pdf").read_bytes()  # compressed: raw is blind
-    assert leaks(tmp_path, token) != []
-
-
 # -- concurrent and interrupted builds ---------------------------------------------------------
 
 
@@ -642,27 +586,6 @@ def assert_complete_outputs(folder: Path) -> None:
     assert len(PdfReader(pdfs[0]).pages) > 0
     assert epub_problems(epubs[0]) == []
     assert temporary_files(folder) == []
-
-
-def test_two_builds_at_the_same_time_both_succeed(tmp_path: Path) -> None:
-    root = copy_project("minimal", tmp_path / "project")
-    command = [sys.executable, "-m", "dossier", "build", str(root)]
-    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    processes = [
-        subprocess.Popen(command, cwd=tmp_path, env=cli_env(), start_new_session=True, **pipes)
-        for _ in range(2)
-    ]
-    try:
-        results = [p.communicate(timeout=TIMEOUT) for p in processes]
-    finally:
-        for process in processes:
-            kill_session(process.pid)
-    for process, (out, err) in zip(processes, results, strict=True):
-        assert process.returncode == 0 and b"Traceback" not in err, err.decode()
-        assert out.count(b".pdf") == 1 and out.count(b".epub") == 1, out.decode()
-    listed = [{line.split()[0] for line in out.splitlines()} for out, _ in results]
-    assert listed[0] == listed[1]  # the same files, listed by both
-    assert_complete_outputs(root / "build")
 
 
 def long_section(root: Path, paragraphs: int = 250) -> None:
@@ -726,77 +649,3 @@ def kill_while_rendering(root: Path) -> int:
             process.kill()
     # the reader thread (a daemon) ends when the last process holding stderr is gone
     return process.pid
-
-
-def test_a_killed_build_leaves_earlier_outputs_untouched(tmp_path: Path) -> None:
-    root = copy_project("minimal", tmp_path / "project")
-    build(root)
-    before = snapshot(root / "build")
-    long_section(root)
-    session = kill_while_rendering(root)
-    try:
-        assert snapshot(root / "build") == before
-        assert temporary_files(root / "build") == []
-    finally:
-        kill_session(session)
-
-
-NEXT_BUILD_TIMEOUT = 20  # the long project builds in about 6 s
-
-
-def test_a_killed_build_does_not_block_the_next_one(tmp_path: Path) -> None:
-    """Found by this test: the orphaned render worker once blocked for ever in send() while
-    holding the output folder's lock, so every later build hung."""
-    root = copy_project("minimal", tmp_path / "project")
-    long_section(root)
-    session = kill_while_rendering(root)
-    following = None
-    try:
-        start = time.monotonic()
-        while session_processes(session) and time.monotonic() - start < 5:
-            time.sleep(0.1)
-        survivors = session_processes(session)
-        following = start_build(root, "-q")
-        try:
-            _, err = following.communicate(timeout=NEXT_BUILD_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            pytest.fail(
-                f"the next build did not finish within {NEXT_BUILD_TIMEOUT} s; processes "
-                f"{survivors} of the killed build were still running 5 s after the kill"
-            )
-        assert following.returncode == 0, err.decode()
-        assert survivors == [], "processes of the killed build were still running 5 s later"
-        assert_complete_outputs(root / "build")
-    finally:
-        kill_session(session)
-        if following is not None:
-            kill_session(following.pid)
-
-
-def test_a_killed_build_stops_its_render_workers(tmp_path: Path) -> None:
-    root = copy_project("minimal", tmp_path / "project")
-    long_section(root, paragraphs=600)  # renders for about 8 s in one process
-    manifest = root / "dossier.toml"  # an edition that is rendered in one piece
-    manifest.write_text(manifest.read_text() + "\n[editions.reader]\nmirror_margins = true\n")
-    session = kill_while_rendering(root)
-    try:
-        time.sleep(2)
-        assert session_processes(session) == [], "workers still run 2 s after the build died"
-    finally:
-        kill_session(session)
-
-
-def test_the_corpus_is_large_and_distinct() -> None:
-    cases = [load_case(p) for p in sorted(CORPUS.iterdir()) if p.is_dir()]
-    assert len(cases) >= 32
-    assert all(re.fullmatch(r"\d\d-[a-z0-9-]+", c.name) for c in cases)
-    assert len({c.name[:2] for c in cases}) == len(cases), "two cases share a number"
-    assert len({c.summary for c in cases}) == len(cases), "two cases share a summary"
-
-    def content(case: Case) -> tuple[object, ...]:
-        files = case.folder.rglob("*")
-        found = sorted((p.relative_to(case.folder).as_posix(), p.read_bytes()) for p in files
-                       if p.is_file() and p.name != "expect.toml")  # fmt: skip
-        return (*found, case.generate)
-
-    assert len({content(c) for c in cases}) == len(cases), "two cases are the same project"
