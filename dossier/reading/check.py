@@ -16,15 +16,16 @@ from markdown_it.token import Token
 
 from dossier.config.manifest import Config, load_config
 from dossier.editions.assemble import assemble
-from dossier.errors import ContentError, Problems
+from dossier.errors import ContentError, Location, Problems
 from dossier.model import markdown as markup
 from dossier.model.ids import source_id
 from dossier.model.records import Dossier, Section
 from dossier.reading.citation_style import check_style
 from dossier.reading.sections import read_dossier
 from dossier.reading.styles import Stylesheets, read_stylesheets
-from dossier.sandbox.fetcher import parse_xml
 from dossier.sandbox.files import TEMPLATE_DIR, Project
+from dossier.sandbox.images import identifying_metadata
+from dossier.sandbox.inert_xml import parse_xml
 
 MAX_NESTING = 40
 NOT_ALLOWED = "not allowed: links may point to http(s), mailto, or #ids in the dossier"
@@ -68,6 +69,7 @@ def check(
     sheets = read_stylesheets(project, named, problems)
     _read_templates(project, problems)
     check_dossier(dossier, project, problems)
+    check_image_metadata(project, problems)
     if not problems.errors:
         for edition in config.editions.values():
             assemble(dossier, edition, "", problems)
@@ -149,6 +151,20 @@ def check_dossier(dossier: Dossier, project: Project, problems: Problems) -> Non
     for key, source in sources.items():
         if key not in cited and not dossier.incomplete:
             problems.warning(f"source '{key}' is never cited", source.where)
+
+
+def check_image_metadata(project: Project, problems: Problems) -> None:
+    """Warn once for each image read so far (in sections, stylesheets, templates) that
+    carries identifying metadata. Outputs get it stripped anyway; the warning is for the
+    project's own copy, which an archive edition attaches as it is."""
+    for path in sorted(project.files_read):  # images are known by content, not by name
+        found = identifying_metadata(project.read_bytes(path), path)
+        if found:
+            problems.warning(
+                f"image carries identifying metadata ({', '.join(found)}): "
+                "run `dossier scrub` to remove it",
+                Location(path),
+            )
 
 
 def _unknown_key(key: str, sources: Mapping[str, object]) -> str:
