@@ -24,7 +24,7 @@ from dossier.reading.citation_style import check_style
 from dossier.reading.sections import read_dossier
 from dossier.reading.styles import Stylesheets, read_stylesheets
 from dossier.sandbox.files import TEMPLATE_DIR, Project
-from dossier.sandbox.images import identifying_metadata
+from dossier.sandbox.images import DAMAGED, identifying_metadata
 from dossier.sandbox.inert_xml import parse_xml
 
 MAX_NESTING = 40
@@ -159,7 +159,7 @@ def check_image_metadata(project: Project, problems: Problems) -> None:
     project's own copy, which an archive edition attaches as it is."""
     for path in sorted(project.files_read):  # images are known by content, not by name
         found = identifying_metadata(project.read_bytes(path), path)
-        if found:
+        if found and found != [DAMAGED]:  # a damaged image is an error of its own
             problems.warning(
                 f"image carries identifying metadata ({', '.join(found)}): "
                 "run `dossier scrub` to remove it",
