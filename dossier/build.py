@@ -179,6 +179,8 @@ def _render(
             job_name = f"{book.edition.name} {fmt.upper()}"
             if fmt == "pdf":
                 attach = inputs if book.edition.attach_sources else None
+                if attach:  # refused now rather than after the layout
+                    _refuse_identifying_images(config, attach)
                 hints = cache.hints(book.edition.name)
                 jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach)))
             else:
@@ -233,6 +235,12 @@ def _epub(
     return write_epub(book, env, sheets, assets, _cover(book, sheets), __version__), None, None
 
 
+def _refuse_identifying_images(config: Config, inputs: dict[str, str]) -> None:
+    from dossier.writers.archive import refuse_identifying_images
+
+    refuse_identifying_images(config.project, inputs)
+
+
 def _attachments(book: Book, sheets: Stylesheets, inputs: dict[str, str]) -> list[Any]:
     from dossier.writers.archive import attachments
 
@@ -269,6 +277,7 @@ def _write(
         check_pages,
         check_parity,
     )
+    from dossier.outputs.image_audit import check_image_metadata
 
     for book, fmts in books:
         edition = book.edition.name
@@ -278,6 +287,7 @@ def _write(
             check_notes(book, fresh["pdf"])
         check_leaks(book, fresh)
         check_inert(book, fresh)
+        check_image_metadata(book, fresh)
         check_parity(book, fresh)
     outputs = []
     for book, fmts in books:

@@ -163,6 +163,42 @@ def check_command(project_dir: str, output_format: str, strict: bool) -> None:
     sys.exit(EXIT_USER_ERROR if failed else 0)
 
 
+@main.command("scrub")
+@click.argument("project_dir", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed; change nothing.")
+def scrub_command(project_dir: str, dry_run: bool) -> None:
+    """Remove identifying metadata from the images the project in PROJECT_DIR uses.
+
+    EXIF (GPS position, camera, serial number, dates, author, maker notes, thumbnails), XMP,
+    IPTC, comments and text chunks go; so do SVG <metadata> and editor attributes that hold
+    file names and paths. The pixels are not re-encoded; the colour profile and the
+    orientation stay. Every image named in a section, stylesheet or template is rewritten in
+    place, atomically, if it carried anything; other files are not touched.
+
+    \b
+    Examples:
+      dossier scrub --dry-run
+      dossier scrub path/to/project
+    """
+    from dossier.outputs.scrub import scrub_project
+
+    with user_errors():
+        results = scrub_project(project_dir, dry_run)
+    verb = "would remove" if dry_run else "removed"
+    for result in results:
+        if result.cleaned or dry_run:
+            click.echo(
+                f"{result.path}: {verb} {', '.join(result.removed)} "
+                f"({_size(result.before)} -> {_size(result.after)})"
+            )
+        else:
+            click.echo(f"{result.path}: cannot clean: {', '.join(result.removed)}", err=True)
+    cleaned = sum(r.cleaned for r in results)
+    summary = f"{len(results)} image(s) to clean" if dry_run else f"{cleaned} image(s) cleaned"
+    click.echo(summary, err=True)
+    sys.exit(0 if dry_run or all(r.cleaned for r in results) else EXIT_USER_ERROR)
+
+
 @main.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option(

@@ -12,12 +12,13 @@ from collections.abc import Iterator, Mapping
 from lxml import etree
 from markdown_it.token import Token
 
-from dossier.errors import Problems, did_you_mean
+from dossier.errors import Location, Problems, did_you_mean
 from dossier.model import markdown as markup
 from dossier.model.ids import source_id
 from dossier.model.records import Dossier, Section
-from dossier.sandbox.fetcher import parse_xml
 from dossier.sandbox.files import ProjectFiles
+from dossier.sandbox.images import DAMAGED, identifying_metadata
+from dossier.sandbox.inert_xml import parse_xml
 
 MAX_NESTING = 40
 NOT_ALLOWED = "not allowed: links may point to http(s), mailto, or #ids in the dossier"
@@ -108,6 +109,20 @@ def check_dossier(dossier: Dossier, project: ProjectFiles, problems: Problems) -
     for key, source in sources.items():
         if key not in cited and not dossier.incomplete:
             problems.warning(f"source '{key}' is never cited", source.where)
+
+
+def check_image_metadata(project: ProjectFiles, problems: Problems) -> None:
+    """Warn once for each image read so far (in sections, stylesheets, templates) that
+    carries identifying metadata. Outputs get it stripped anyway; the warning is for the
+    project's own copy, which an archive edition attaches as it is."""
+    for path in sorted(project.files_read):  # images are known by content, not by name
+        found = identifying_metadata(project.read_bytes(path), path)
+        if found and found != [DAMAGED]:  # a damaged image is an error of its own
+            problems.warning(
+                f"image carries identifying metadata ({', '.join(found)}): "
+                "run `dossier scrub` to remove it",
+                Location(path),
+            )
 
 
 def _unknown_key(key: str, sources: Mapping[str, object]) -> str:

@@ -14,8 +14,8 @@ from typing import Any
 from markupsafe import escape
 
 from dossier.errors import ContentError, Location, Problems
-from dossier.sandbox.fetcher import parse_xml
 from dossier.sandbox.files import ProjectFiles
+from dossier.sandbox.inert_xml import parse_xml
 
 #: CSL fields the appendix template shows itself, so the style does not format them
 TEMPLATE_FIELDS = ("URL", "DOI", "accessed")

@@ -13,7 +13,7 @@ from dossier.config import Config, load_config
 from dossier.editions.assemble import assemble
 from dossier.errors import Problem, Problems
 from dossier.model.records import Dossier
-from dossier.reading.check import check_dossier
+from dossier.reading.check import check_dossier, check_image_metadata
 from dossier.reading.citation_style import check_style
 from dossier.reading.sections import read_dossier
 from dossier.reading.styles import Stylesheets, read_stylesheets
@@ -41,6 +41,7 @@ def read_project(config: Config) -> tuple[Problems, Dossier, Stylesheets]:
     sheets = read_stylesheets(project, named, problems)
     _read_templates(project, problems)
     check_dossier(dossier, project, problems)
+    check_image_metadata(project, problems)
     if not problems.errors:
         for edition in config.editions.values():
             assemble(dossier, edition, "", problems)

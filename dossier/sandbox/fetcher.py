@@ -10,11 +10,11 @@ checkout path (WeasyPrint names images after their URL).
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from dossier.errors import ContentError
 from dossier.sandbox.files import THEME_DIR, ProjectFiles
+from dossier.sandbox.images import strip_metadata
 
 PROJECT_ORIGIN = "https://project.dossier.invalid/"
 THEME_ORIGIN = "https://theme.dossier.invalid/"
@@ -58,8 +58,13 @@ def media_type(name: str) -> str:
 
 # engine-quirk: WeasyPrint 70 — the default fetcher reads any local file and the network, and
 # an image is named md5(its URL), so every URL here is virtual (same bytes on every machine)
-def make_fetcher(project: ProjectFiles, generated: dict[str, bytes]) -> object:
-    """A WeasyPrint URL fetcher confined to the project, the theme and `generated` files."""
+def make_fetcher(
+    project: ProjectFiles, generated: dict[str, bytes], clean_images: bool = True
+) -> object:
+    """A WeasyPrint URL fetcher confined to the project, the theme and `generated` files.
+    Project images are served without their identifying metadata (`clean_images`), since
+    WeasyPrint copies a JPEG into the PDF as it is, EXIF and all; the archive's attachments
+    are served byte for byte instead (it refuses images that carry any)."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class SandboxFetcher(URLFetcher):
@@ -71,6 +76,8 @@ def make_fetcher(project: ProjectFiles, generated: dict[str, bytes]) -> object:
             try:
                 if url.startswith(PROJECT_ORIGIN):
                     body = project.read_bytes(project.resolve(path))
+                    if clean_images:  # images are known by content; other files pass as they are
+                        body = strip_metadata(body, path)
                 elif url.startswith(GENERATED_ORIGIN) and path in generated:
                     body = generated[path]
                 elif url.startswith(THEME_ORIGIN):
@@ -85,22 +92,3 @@ def make_fetcher(project: ProjectFiles, generated: dict[str, bytes]) -> object:
             return URLFetcherResponse(url, body, {"Content-Type": media_type(path)})
 
     return SandboxFetcher()
-
-
-def parse_xml(data: bytes) -> Any:
-    """Parse a project's XML file (an SVG image, a CSL style) so that it reaches nothing
-    outside itself: no DTD is loaded, no entity resolved, no network used, and a document
-    type declaration is refused outright, since entities are how XML points at files.
-    Raises ValueError with the reason."""
-    from lxml import etree
-
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"it is not well-formed XML ({exc})") from None
-    if root.getroottree().docinfo.doctype:
-        raise ValueError("it has a <!DOCTYPE> declaration (which may declare entities); remove it")
-    return root

@@ -9,10 +9,13 @@ import json
 from importlib.metadata import version
 from typing import Any
 
+from dossier.errors import ContentError, Location
 from dossier.model.records import Book
 from dossier.reading.styles import Stylesheets
 from dossier.sandbox.fetcher import GENERATED_ORIGIN, make_fetcher, project_url
+from dossier.sandbox.files import ProjectFiles
 from dossier.sandbox.fingerprint import fingerprint
+from dossier.sandbox.images import identifying_metadata
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "dossier-archive/1"
@@ -77,8 +80,10 @@ def attachments(book: Book, sheets: Stylesheets, files: dict[str, str]) -> list[
     that their media types come from dossier's fixed table, not the system's."""
     from weasyprint import Attachment
 
+    refuse_identifying_images(book.config.project, files)
     when = book.dossier.build_time
-    fetcher = make_fetcher(book.config.project, {MANIFEST_NAME: manifest_json(book, sheets, files)})
+    generated = {MANIFEST_NAME: manifest_json(book, sheets, files)}
+    fetcher = make_fetcher(book.config.project, generated, clean_images=False)
 
     def attach(url: str, name: str, description: str, relationship: str) -> Any:
         return Attachment(
@@ -95,6 +100,20 @@ def attachments(book: Book, sheets: Stylesheets, files: dict[str, str]) -> list[
         *(attach(project_url(p), p, "Project source file", "Source") for p in sorted(files)),
         attach(GENERATED_ORIGIN + MANIFEST_NAME, MANIFEST_NAME, MANIFEST_DESCRIPTION, "Data"),
     ]
+
+
+def refuse_identifying_images(project: ProjectFiles, files: dict[str, str]) -> None:
+    """An archive attaches its sources byte for byte (their SHA-256 is the proof), so it
+    cannot clean an image on the way: it refuses one that carries identifying metadata."""
+    for path in sorted(files):
+        found = identifying_metadata(project.read_bytes(path), path)
+        if found:
+            raise ContentError(
+                f"image carries identifying metadata ({', '.join(found)}); an archive edition "
+                "attaches its sources as they are and will not attach it: run `dossier scrub` "
+                "to remove it",
+                Location(path),
+            )
 
 
 # engine-quirk: WeasyPrint 70 — each attachment is listed twice in the catalog's /AF

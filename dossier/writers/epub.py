@@ -23,6 +23,7 @@ from dossier.rendering.environment import theme_file
 from dossier.rendering.formats import EpubMarkup
 from dossier.rendering.words import chapter_title, word
 from dossier.sandbox.fetcher import media_type
+from dossier.sandbox.images import strip_metadata
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ACCESSIBILITY = (
@@ -163,7 +164,8 @@ def write_epub(
 
     def add_project_files(prefix: str, paths: list[str]) -> None:
         for n, path in enumerate(paths, 1):
-            add_file(f"{prefix}-{n}", f"project/{path}", media_type(path), project.read_bytes(path))
+            data = strip_metadata(project.read_bytes(path), path)  # images lose their EXIF…
+            add_file(f"{prefix}-{n}", f"project/{path}", media_type(path), data)
 
     accent = f"\n:root {{ --accent: {config.accent_colour}; }}\n".encode()
     css = add_file("style-theme", "styles/dossier.css", "text/css", theme_file("epub.css") + accent)

@@ -17,7 +17,7 @@ def test_version() -> None:
     assert code == 0 and out.strip() == f"dossier, version {__version__}"
 
 
-@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("command", ["build", "check", "scrub"])
 def test_every_command_has_help_with_examples(command: str) -> None:
     code, out, _ = run_cli(command, "--help")
     assert code == 0 and "Examples:" in out and "PROJECT_DIR" in out
