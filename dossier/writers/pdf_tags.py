@@ -72,7 +72,8 @@ def finish_tags(document: Any, pdf: Any) -> None:
         attributes = element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
         attributes["Scope"] = "/Column" if group.get("S") == "/THead" else "/Row"
         if "ID" in element:
-            ids.append((str(element["ID"]), element.reference))
+            key = element["ID"]
+            ids.append((str(getattr(key, "string", key)), element.reference))
     if ids:
         names = pydyf.Array()
         for key, reference in sorted(ids):

@@ -90,8 +90,10 @@ def parent_tree_is_complete(path: Path) -> None:
             assert any(
                 isinstance(k, pikepdf.Dictionary) and k.get("/Obj") == annotation for k in element.K
             )
-    ids = [str(root.IDTree.Names[i]) for i in range(0, len(root.IDTree.Names), 2)]
+    names = root.IDTree.Names
+    ids = [str(names[i]) for i in range(0, len(names), 2)]
     assert len(ids) == len(set(ids)) > 0
+    assert all(str(names[i + 1].ID) == str(names[i]) for i in range(0, len(names), 2))
 
 
 def _mcids(element: Any) -> list[int]:
