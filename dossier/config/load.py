@@ -23,6 +23,7 @@ from dossier.config.schema import (
     Config,
     Edition,
     Limits,
+    pdf_standards,
     type_name,
 )
 from dossier.errors import (
@@ -220,18 +221,15 @@ def _check_consistency(config: Config, data: DataFile, problems: Problems) -> No
                 data.at("editions", name, "output_profile"),
                 problems,
             )
-        if edition.pdf_standard == "pdf/x-4" and not edition.output_profile:
+        standards = pdf_standards(edition.pdf_standard)
+        if "pdf/x-4" in standards and not edition.output_profile:
             problems.error(
                 f"edition '{name}' uses pdf/x-4 and needs an output_profile (ICC file)",
                 data.at("editions", name, "pdf_standard"),
             )
-        if (
-            edition.attach_sources
-            and not edition.pdf_standard.startswith("pdf/a-3")
-            and edition.pdf_standard
-        ):
+        if edition.attach_sources and "pdf/x-4" in standards:
             problems.error(
-                f"edition '{name}': attach_sources needs pdf/a-3 or no standard "
+                f"edition '{name}': attach_sources needs pdf/a-3, pdf/ua-1 or no standard "
                 f"(got {edition.pdf_standard})",
                 data.at("editions", name, "attach_sources"),
             )

@@ -23,7 +23,29 @@ MANIFEST = "dossier.toml"
 CHRONOLOGY_MARK = "@chronology"
 SOURCES_MARK = "@sources"
 GENERATED_PARTS = ("cover", "title", "contents", "chronology", "timeline", "appendix")
+#: The standards an edition may declare, alone or as a PDF/A or PDF/X part plus PDF/UA-1
+#: joined by "+" ("pdf/a-3a+pdf/ua-1"). Every PDF is tagged whatever it declares.
 PDF_STANDARDS = ("pdf/ua-1", "pdf/a-3u", "pdf/a-3b", "pdf/a-3a", "pdf/x-4")
+PDF_COMBINABLE = ("pdf/a-3u", "pdf/a-3b", "pdf/a-3a", "pdf/x-4")
+
+
+def pdf_standards(value: str) -> list[str]:
+    """The parts of a `pdf_standard` value: "pdf/a-3a+pdf/ua-1" -> both."""
+    return [part.strip() for part in value.split("+") if part.strip()]
+
+
+def _pdf_standard(value: Any) -> str:
+    parts = pdf_standards(str(value))
+    allowed = f"one of {', '.join(PDF_STANDARDS)}, or one of {', '.join(PDF_COMBINABLE)} +pdf/ua-1"
+    if not isinstance(value, str):
+        return f"must be {allowed}"
+    if len(parts) > 2 or any(part not in PDF_STANDARDS for part in parts):
+        return f"must be '' or {allowed}"
+    if len(parts) == 2 and not (parts[0] in PDF_COMBINABLE and parts[1] == "pdf/ua-1"):
+        return f"must be '' or {allowed}"
+    return ""
+
+
 PAGE_SIZES = ("A3", "A4", "A5", "B5", "letter", "legal")
 
 
@@ -110,9 +132,10 @@ class Edition:
         "PDF page size: A4, A5, letter, ... or 'WIDTH HEIGHT'.", "A4", _page_size
     )
     pdf_standard: str = setting(
-        f"PDF standard: '' (none), or one of {', '.join(PDF_STANDARDS)}.",
-        "",
-        lambda v: "" if v in ("", *PDF_STANDARDS) else f"must be one of {', '.join(PDF_STANDARDS)}",
+        f"PDF standard the edition declares: one of {', '.join(PDF_STANDARDS)}, a PDF/A or "
+        "PDF/X one plus PDF/UA-1 ('pdf/a-3a+pdf/ua-1'), or '' (none). Every PDF is tagged.",
+        "pdf/ua-1",
+        _pdf_standard,
     )
     audience: Literal["public", "internal"] = setting(
         "'public' leaves out everything marked internal; 'internal' includes it and marks "

@@ -19,8 +19,9 @@ Two WeasyPrint functions are wrapped for this (pinned to WeasyPrint 70; see the 
 keeps its links to anchors in other chunks (they are named destinations, resolved in the
 merged file). Both behave as before unless a chunked render asks otherwise.
 
-Not chunked: tagged PDFs (PDF/UA, PDF/A; a merge would need their structure trees merged),
-editions with attachments, mirrored margins or chapters on rectos (page sides are fixed
+Tagged PDFs (all of them) are chunked too: `pdf_merge` merges the parts' structure trees
+into the tree a single render makes. Not chunked: editions with attachments, mirrored
+margins or chapters on rectos (page sides are fixed
 before late numbering), and the briefing layout; and short editions, where one process is
 faster.
 """
@@ -110,8 +111,7 @@ def _install() -> None:
 def supported(book: Book) -> bool:
     edition = book.edition
     return (
-        not edition.pdf_standard
-        and not edition.attach_sources
+        not edition.attach_sources
         and not edition.mirror_margins
         and not edition.chapters_on_recto
         and edition.layout == "book"

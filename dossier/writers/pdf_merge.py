@@ -1,6 +1,6 @@
 """Merge the parts of a chunked render into one PDF: pages in order, one name tree of
 destinations (links between parts are by name, so they resolve once the trees are one),
-one outline, and one font subset per face.
+one outline, one structure tree (tagged PDFs), and one font subset per face.
 
 WeasyPrint subsets fonts keeping the original glyph ids (Identity-H, CIDToGIDMap Identity),
 so the subsets of one face made by different parts can be replaced by their union without
@@ -23,6 +23,15 @@ def merge_parts(own: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
     the chunks' pages go in between, in order."""
     target = pikepdf.open(io.BytesIO(own))
     sources = [pikepdf.open(io.BytesIO(data)) for data in chunks]
+    tagged = "/StructTreeRoot" in target.Root and all(
+        "/StructTreeRoot" in source.Root for source in sources
+    )
+    if tagged:  # read before the pages move: (part, page or annotation) -> its parent tree entry
+        owners = {
+            item.objgen: (0, item.get("/StructParents", item.get("/StructParent")))
+            for item in _objects(target)
+        }
+        trees = [_parent_tree(target)] + [_parent_tree(source) for source in sources]
     index = {page.obj.objgen: i for i, page in enumerate(target.pages)}
     dests = _dests(target, index)
     outline = _outline(target, index)
@@ -41,6 +50,8 @@ def merge_parts(own: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
         for name, (page, rest) in part_dests.items():
             dests.setdefault(name, (first + page, rest))
         outline = _insert(outline, _shift(part_outline, 0, first), first)
+    if tagged:
+        _merge_structure(target, sources, trees, owners, front_pages)
     _write_dests(target, dests)
     _write_outline(target, outline)
     _union_font_subsets(target)
@@ -53,6 +64,132 @@ def merge_parts(own: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
     return out.getvalue()
+
+
+def _objects(pdf: pikepdf.Pdf) -> list[Any]:
+    """Pages and their annotations: what carries a /StructParents or /StructParent key."""
+    found: list[Any] = []
+    for page in pdf.pages:
+        found.append(page.obj)
+        found.extend(page.obj.get("/Annots", []))
+    return found
+
+
+def _parent_tree(pdf: pikepdf.Pdf) -> dict[int, Any]:
+    """The parent tree as key -> entry (WeasyPrint writes one flat /Nums array)."""
+    entries: dict[int, Any] = {}
+
+    def walk(node: Any) -> None:
+        nums = node.get("/Nums", [])
+        for i in range(0, len(nums), 2):
+            entries[int(nums[i])] = nums[i + 1]
+        for kid in node.get("/Kids", []):
+            walk(kid)
+
+    walk(pdf.Root.StructTreeRoot.ParentTree)
+    return entries
+
+
+def _merge_structure(
+    target: pikepdf.Pdf,
+    sources: list[pikepdf.Pdf],
+    trees: list[dict[int, Any]],
+    owners: dict[Any, tuple[int, Any]],
+    front_pages: int,
+) -> None:
+    """One structure tree, as a single render makes it: the front matter's elements, each
+    chunk's in order, the back matter's; the parent tree renumbered (pages 0…n-1 by page
+    order, then the annotations); header cell ids made unique per part; role maps merged.
+    Pages and annotations were copied with the pages, and `copy_foreign` maps references to
+    them onto those copies."""
+    root: Any = target.Root.StructTreeRoot
+    document = root.K[0] if isinstance(root.K, Array) else root.K
+    pages = {page.obj.objgen: i for i, page in enumerate(target.pages)}
+    chunk_pages = sum(len(source.pages) for source in sources)
+
+    def page_of(element: Any) -> int:
+        return pages.get(element.Pg.objgen, 0) if "/Pg" in element else 0
+
+    own = list(document.K)
+    kids = [k for k in own if page_of(k) < front_pages]
+    back = [k for k in own if page_of(k) >= front_pages + chunk_pages]
+    role_map: Any = Dictionary(root.get("/RoleMap", {}))
+    for number, source in enumerate(sources, 1):
+        source_root = source.Root.StructTreeRoot
+        source_document = source_root.K[0] if isinstance(source_root.K, Array) else source_root.K
+        for kid in source_document.K:
+            del kid["/P"]  # else the copy would bring the part's whole tree along
+            copied = target.copy_foreign(kid)
+            copied.P = document
+            _rename_ids(copied, f"p{number}-")
+            kids.append(copied)
+        for role, standard in source_root.get("/RoleMap", Dictionary()).items():
+            role_map[role] = standard
+        for item in _objects(source):  # already copied with the pages: the copies
+            old = item.get("/StructParents", item.get("/StructParent"))
+            owners[target.copy_foreign(item).objgen] = (number, old)
+    document.K = Array([*kids, *back])
+    for number, source in enumerate(sources, 1):
+        trees[number] = {
+            key: target.copy_foreign(value if value.is_indirect else source.make_indirect(value))
+            for key, value in trees[number].items()
+        }
+    nums: Any = Array()
+    key = 0
+    for page in target.pages:  # pages first, then annotations, as WeasyPrint numbers them
+        part, old = owners.get(page.obj.objgen, (0, None))
+        if old is not None:
+            page.obj.StructParents = key
+            nums.extend([key, trees[part][int(old)]])
+            key += 1
+    for page in target.pages:
+        for annotation in page.obj.get("/Annots", []):
+            part, old = owners.get(annotation.objgen, (0, None))
+            if old is not None:
+                annotation.StructParent = key
+                nums.extend([key, trees[part][int(old)]])
+                key += 1
+    root.ParentTree = target.make_indirect(Dictionary(Nums=nums))
+    root.ParentTreeNextKey = key
+    if role_map:
+        root.RoleMap = role_map
+    ids = _collect_ids(document)
+    if ids:
+        names = Array()
+        for name in sorted(ids):
+            names.extend([String(name), ids[name]])
+        root.IDTree = Dictionary(Names=names)
+    elif "/IDTree" in root:
+        del root["/IDTree"]
+
+
+def _elements(element: Any) -> list[Any]:
+    found = [element]
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, Array) else [kids]:
+        if (
+            isinstance(kid, Dictionary)
+            and kid.get("/Type", Name.StructElem) == Name.StructElem
+            and "/S" in kid
+        ):
+            found.extend(_elements(kid))
+    return found
+
+
+def _rename_ids(element: Any, prefix: str) -> None:
+    """Prefix a part's element ids and the /Headers that name them (WeasyPrint makes ids
+    from object numbers, which repeat between parts)."""
+    for item in _elements(element):
+        if "/ID" in item:
+            item.ID = String(prefix + str(item.ID))
+        attributes = item.get("/A")
+        for attribute in attributes if isinstance(attributes, Array) else [attributes]:
+            if isinstance(attribute, Dictionary) and "/Headers" in attribute:
+                attribute.Headers = Array([String(prefix + str(h)) for h in attribute.Headers])
+
+
+def _collect_ids(document: Any) -> dict[str, Any]:
+    return {str(item.ID): item for item in _elements(document) if "/ID" in item}
 
 
 Dest = tuple[int, list[Any]]

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2.environment import Environment
 from markupsafe import Markup
 
+from dossier.config.schema import pdf_standards
 from dossier.errors import ContentError, OutputError, over_limit
 from dossier.model.records import Book, Chapter
 from dossier.rendering.context import Assets, template_context
@@ -32,6 +33,7 @@ from dossier.sandbox.fetcher import (
     project_url,
 )
 from dossier.writers.archive import dedupe_associated_files
+from dossier.writers.pdf_tags import finish_tags
 
 TIMELINE = "timeline.svg"
 log = logging.getLogger(__name__)
@@ -90,11 +92,20 @@ XMP_RIGHTS = "http://ns.adobe.com/xap/1.0/rights/"
 
 
 def pdf_options(book: Book) -> dict[str, Any]:
-    """WeasyPrint options for the edition's PDF standard (a stable /ID for every PDF)."""
-    options: dict[str, Any] = {"pdf_identifier": True}
-    if book.edition.pdf_standard:
-        options["pdf_variant"] = book.edition.pdf_standard
+    """WeasyPrint options for the edition's PDF standard: every PDF tagged, with a stable /ID.
+    WeasyPrint takes one variant; PDF/UA-1 next to PDF/A or PDF/X is declared in the XMP
+    by `_stamp_metadata` (WeasyPrint's UA variant adds nothing else but the tags, which are
+    on anyway)."""
+    options: dict[str, Any] = {"pdf_identifier": True, "pdf_tags": True}
+    standards = pdf_standards(book.edition.pdf_standard)
+    if standards:
+        options["pdf_variant"] = standards[0]
     return options
+
+
+def declares_ua(book: Book) -> bool:
+    """Whether the edition claims PDF/UA-1 beside another standard (WeasyPrint will not)."""
+    return pdf_standards(book.edition.pdf_standard)[1:] == ["pdf/ua-1"]
 
 
 # engine-quirk: WeasyPrint 70 — PDF/X XMP ids are random (uuid4); replaced by stable ones
@@ -125,6 +136,8 @@ def _stamp_metadata(document: Any, book: Book) -> None:
             if not versions:
                 SubElement(mine, f"{{{mm}}}VersionID").text = book.stamp
             SubElement(mine, f"{{{NS['dc']}}}identifier").text = book.config.identifier
+            if declares_ua(book):
+                mine.set(f"{{{NS['pdfuaid']}}}part", "1")
             if book.internal:
                 SubElement(mine, f"{{{XMP_RIGHTS}}}Marked").text = "True"
                 terms = SubElement(
@@ -214,7 +227,7 @@ class Renderer:
     def write(self, document: Any, attachments: Callable[[], list[Any]] | None = None) -> bytes:
         """The laid-out document as PDF bytes, with the edition's metadata."""
         _stamp_metadata(document, self.book)
-        finishers: list[Callable[[Any, Any], None]] = []
+        finishers: list[Callable[[Any, Any], None]] = [finish_tags]
         if not self.book.edition.pdf_standard:
             finishers.append(_plain_xmp)
         extra = {}

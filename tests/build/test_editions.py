@@ -180,7 +180,8 @@ def test_archive_is_pdfa3_with_its_sources_attached(editions: dict[str, Path]) -
     root = editions["root"]
     with pikepdf.open(path) as pdf:
         meta = pdf.open_metadata()
-        assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("3", "U")
+        assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("3", "A")
+        assert meta.get("pdfuaid:part") == "1"
         assert pdf.Root.OutputIntents[0].S == "/GTS_PDFA1"
         names = pdf.Root.Names.EmbeddedFiles.Names
         files = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
