@@ -104,6 +104,7 @@ MESSAGES: dict[str, str] = {
     "epub.contents.internal": "Contents — {mark}",
     "epub.start": "Start of content",
     "epub.landmarks": "Landmarks",
+    "epub.page-list": "Pages",
     "epub.summary": "Reflowable text with a navigable table of contents, headings for every "
     "chapter and section, footnotes as EPUB notes with links back, data tables with header "
     "cells, and text alternatives for the cover and the timeline figure (whose content is "
