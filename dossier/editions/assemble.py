@@ -135,6 +135,7 @@ def _source_view(source: Source, public: bool) -> Source:
         reliability="" if "reliability" in fields else source.reliability,
         original_name="" if "original-name" in fields else source.original_name,
         protection="" if "protection" in fields else source.protection,
+        copies=() if {"copies", "URL"} & fields else source.copies,
     )
 
 
@@ -331,7 +332,10 @@ def internal_texts(dossier: Dossier) -> list[str]:
         if source.internal:
             texts += [str(v) for v in source.csl.values() if isinstance(v, str)]
             texts += [source.original_name, source.reliability]
+            texts += [c.url for c in source.copies]
         else:
+            if {"copies", "URL"} & source.internal_fields:
+                texts += [c.url for c in source.copies]
             texts += [
                 str(source.csl.get(f, ""))
                 for f in source.internal_fields

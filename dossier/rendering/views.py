@@ -20,6 +20,7 @@ from dossier.model.dates import MONTHS
 from dossier.model.ids import note_id, noteref_id, source_id
 from dossier.model.records import Book, Chapter, Event, Heading, Occurrence, Source
 from dossier.reading.sources import GROUP_TITLES, GROUPS, PROTECTION_NOTES
+from dossier.rendering import source_links
 from dossier.sandbox.fetcher import project_url
 
 Format = Literal["pdf", "epub"]
@@ -49,6 +50,9 @@ class View:
         self.notes: list[tuple[int, str, list[Token]]] = []
         self.images: set[str] = set()
         self._homes = _anchor_homes(book)
+        self._versions = {
+            v.original: v for v in map(source_links.version_of, book.sources) if v is not None
+        }
 
     # -- links -------------------------------------------------------------------------------
     def href(self, anchor: str) -> str:
@@ -69,6 +73,14 @@ class View:
         base = section.path if section else self.book.config.chronology
         anchor = self.book.dossier.link_target(href, base)
         return self.href(anchor) if anchor in self._homes else ""
+
+    def link_attributes(self, href: str) -> str:
+        """Robust Links attributes for a link to a web page that has an archived copy."""
+        return source_links.original_attributes(self._versions.get(href))
+
+    def other_copies(self, source: Source) -> Markup:
+        """The source's archived copies and mirrors, after its live address."""
+        return source_links.copies_markup(source, self.book.edition.attach_sources)
 
     def image(self, token: Token, alt: str) -> str:
         assert self.chapter is not None and self.chapter.section is not None
