@@ -48,6 +48,10 @@ def is_web_address(value: object) -> bool:
     return isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) > 8
 
 
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
 def earliest_day(value: object) -> dt.date | None:
     """The first day a CSL date can mean ([2022, 8] -> 1 August 2022); None if it has none."""
     if not isinstance(value, dict):
@@ -109,7 +113,7 @@ def _read_copy(
     for field in item:
         if field not in FIELDS[kind]:
             problems.error(
-                f"'{key}': a {kind} copy cannot have '{field}' (it may have "
+                f"'{key}': {_a(kind)} copy cannot have '{field}' (it may have "
                 f"{', '.join(FIELDS[kind][1:])})",
                 data.at(*keys, field),
             )
@@ -117,7 +121,7 @@ def _read_copy(
     url = item.get("url")
     if (kind != "snapshot" or url is not None) and not is_web_address(url):
         problems.error(
-            f"'{key}': a {kind} copy needs a 'url' that is a web address (https:// or http://)",
+            f"'{key}': {_a(kind)} copy needs a 'url' that is a web address (https:// or http://)",
             data.at(*keys, "url"),
         )
         ok = False
