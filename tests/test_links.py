@@ -322,6 +322,23 @@ def test_archive_asks_the_service_and_records_each_capture(tmp_path: Path, web: 
     assert sources.read_text() == after
 
 
+def test_archive_after_snapshot_extends_the_copies_already_recorded(
+    tmp_path: Path, web: str
+) -> None:
+    root = make_project(tmp_path, web)
+    sources = root / "sections" / "sources.yaml"
+    run("snapshot", str(root), "--timeout", "0.5")
+    code, out, err = run("archive", str(root), "--endpoint", web, "--pause", "0")
+    assert code == 0, (out, err)
+    entries = {e["id"]: e for e in yaml.safe_load(sources.read_text())["references"]}
+    for key in ("report-2023", "followup-2023", "pdf-report", "edited"):
+        kinds = [c["kind"] for c in entries[key]["custom"]["copies"]]
+        assert kinds == ["snapshot", "archive"], key
+    assert entries["followup-2023"]["custom"]["original-name"] == "Образец"
+    assert "# a trailing comment" in sources.read_text()
+    assert CliRunner().invoke(main, ["check", str(root)]).exit_code == 0
+
+
 def test_archive_reports_a_service_that_names_no_capture(tmp_path: Path, web: str) -> None:
     root = make_project(tmp_path, web)
     before = (root / "sections" / "sources.yaml").read_text()

@@ -199,6 +199,9 @@ def _entry_edit(
     if position + 1 < len(keys):
         custom_end = _block_end(lines, int(entry.lc.key(keys[position + 1])[0]))
     if not block and custom_end == custom_start + 1:
+        if isinstance(custom, Mapping) and "copies" in custom:
+            column = int(entry.lc.key("custom")[1])
+            return custom_start, custom_end, [_flow_line(custom, copies, column, newline)]
         one_line = _flow_insert(lines[custom_start], copies, newline)
         if one_line:
             return custom_start, custom_end, [one_line]
@@ -220,22 +223,38 @@ def _entry_edit(
     return start, stop, _render("copies", _as_yaml(copies), column, newline)
 
 
+def _flow_copies(copies: Copies) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    items = CommentedSeq(_as_yaml(copies))
+    items.fa.set_flow_style()
+    for item in items:
+        item.fa.set_flow_style()
+    return items
+
+
+def _flow_line(custom: Any, copies: Copies, column: int, newline: str) -> str:
+    """`custom: {…, copies: [...]}` on one line again, with the new copies."""
+    from ruamel.yaml.comments import CommentedMap
+
+    merged = CommentedMap(custom.items())
+    merged["copies"] = _flow_copies(copies)
+    merged.fa.set_flow_style()
+    return _render("custom", merged, column, newline)[0]
+
+
 def _flow_insert(line: str, copies: Copies, newline: str) -> str:
     """`custom: {group: x}` -> `custom: {group: x, copies: [{kind: …}]}`, or "" if the
     line does not end its mapping (the result is checked by parsing it again)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.comments import CommentedMap
 
     body = line.rstrip("\r\n")
     code = re.sub(r"\s+#[^'\"}]*$", "", body)
     close = code.rfind("}")
     if close < 0 or code[close + 1 :].strip():
         return ""
-    items = CommentedSeq(_as_yaml(copies))
-    items.fa.set_flow_style()
-    for item in items:
-        item.fa.set_flow_style()
     data = CommentedMap()
-    data["copies"] = items
+    data["copies"] = _flow_copies(copies)
     out = io.StringIO()
     _yaml().dump(data, out)
     rendered = out.getvalue().strip()
