@@ -150,7 +150,11 @@ def _read(
 
 
 def _warm() -> None:
-    """What a worker imports while the parent reads the project."""
+    """What a worker imports while the parent reads the project (WeasyPrint confined to
+    the theme's and the project's fonts before it loads a font configuration)."""
+    from dossier.sandbox.fonts import confine_fonts
+
+    confine_fonts()
     import ebooklib.epub  # noqa: F401
     import weasyprint  # noqa: F401
 
@@ -359,6 +363,7 @@ def _output(folder: Path, record: dict[str, Any], reused: bool) -> Output:
 def _cover(book: Book, sheets: Stylesheets) -> bytes:
     from dossier.rendering.cover import CoverText, render_cover
     from dossier.rendering.words import credit, long_date, word
+    from dossier.sandbox.fonts import theme_font
 
     config = book.config
     project = config.project
@@ -374,9 +379,9 @@ def _cover(book: Book, sheets: Stylesheets) -> bytes:
         else config.description[:200],
         footer=f"{config.publisher + ' · ' if config.publisher else ''}{long_date(config.date)}",
     )
-    return render_cover(
+    return render_cover(  # the project's "Dossier Sans", else the theme's sans
         text,
         config.accent_colour,
-        project.read_bytes(bold.path) if bold else None,
-        project.read_bytes(regular.path) if regular else None,
+        project.read_bytes(bold.path) if bold else theme_font("NotoSans-Bold.ttf"),
+        project.read_bytes(regular.path) if regular else theme_font("NotoSans-Regular.ttf"),
     )

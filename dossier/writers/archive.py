@@ -24,6 +24,9 @@ MANIFEST_DESCRIPTION = "SHA-256 of every source file"
 
 def engine_versions() -> dict[str, str]:
     """Versions of what turns the sources into bytes (a rebuild needs the same ones)."""
+    from dossier.sandbox.fonts import confine_fonts
+
+    confine_fonts()
     import weasyprint
     from weasyprint.text.ffi import pango
 
