@@ -61,6 +61,7 @@ def main() -> None:
 
     \b
     Examples:
+      dossier new my-dossier        start a new dossier in the folder my-dossier
       dossier build                 build the project in the current folder into build/
       dossier check path/to/project  check a project without rendering it
     """
@@ -126,6 +127,24 @@ def build_command(
     if not quiet:
         for output in outputs:
             click.echo(_describe(output))
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--title", default="", help="The dossier's title (default: from the folder name).")
+@click.option(
+    "--language", default="en", show_default=True, help="Language of the text (BCP 47: en, ru, ka)."
+)
+def new_command(folder: str, title: str, language: str) -> None:
+    """Start a new dossier in FOLDER (a new or empty folder): a manifest, two sections, a
+    chronology and a sources file that build at once."""
+    from dossier.starter import new_project
+
+    with user_errors():
+        written = new_project(folder, title, language)
+    click.echo(f"Created {len(written)} files in {folder}. Next:")
+    click.echo(f"  dossier check {folder}")
+    click.echo(f"  dossier build {folder}")
 
 
 @main.command("check")
