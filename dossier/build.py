@@ -25,7 +25,7 @@ from dossier.outputs.cache import Cache, request_key, sha256_file
 from dossier.outputs.files import output_lock, output_name, superseded, write_atomic
 from dossier.sandbox.fingerprint import fingerprint
 from dossier.version import __version__
-from dossier.writers.workers import Job, JobLimits, Workers
+from dossier.writers.workers import Job, JobLimits, Progress, Workers
 
 if TYPE_CHECKING:
     from dossier.model.records import Book
@@ -70,11 +70,13 @@ def build(
     formats: Sequence[str] = (),
     output_dir: str | Path | None = None,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> list[Output]:
     """Build a project (its folder, or a `Config` from `load_config`): the chosen editions
     (default: the manifest's default set) into `output_dir` (default: `build/` in the
     project). `force` renders everything again instead of reusing outputs whose inputs did
-    not change. Raises `DossierError` for mistakes in the project."""
+    not change. `progress(output, state)` hears of each render ("reader PDF": "queued",
+    "running", "done"). Raises `DossierError` for mistakes in the project."""
     config = project if isinstance(project, Config) else load_config(project)
     plan = _plan(config, editions, formats)
     folder = Path(output_dir) if output_dir else config.root / "build"
@@ -98,7 +100,7 @@ def build(
                 cache.load_memos()
                 books, sheets, inputs = _read(config, plan)
             with steps(f"Rendering {count} file(s)"):
-                files = _render(books, sheets, inputs, cache, config, force, workers)
+                files = _render(books, sheets, inputs, cache, config, force, workers, progress)
                 cache.save_memos()
         with steps("Checking and writing the outputs"):
             outputs = _write(books, files, folder, config)
@@ -167,11 +169,13 @@ def _render(
     config: Config,
     force: bool,
     workers: Workers,
+    progress: Progress | None = None,
 ) -> dict[tuple[str, str], tuple[bytes | None, int | None]]:
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused)."""
     jobs = []
     paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
+    order: list[str] = []
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
         assets = edition_assets(book)
@@ -189,6 +193,7 @@ def _render(
                 reused[(book.edition.name, fmt)] = (None, (earlier or {}).get("pages"))
                 continue
             job_name = f"{book.edition.name} {fmt.upper()}"
+            order.append(job_name)
             if fmt == "pdf":
                 attach = inputs if book.edition.attach_sources else None
                 if attach:  # refused now rather than after the layout
@@ -199,14 +204,17 @@ def _render(
                 paginated.append((book, assets))
             else:
                 jobs.append(Job(job_name, _epub, (book, sheets, assets, None)))
-    results = workers.run(jobs)
+    if progress:  # every output to render, in the plan's order (EPUBs wait for their PDF)
+        for name in order:
+            progress(name, "queued")
+    results = workers.run(jobs, progress)
     later = []
     for book, assets in paginated:
         pdf = results[f"{book.edition.name} PDF"]
         source = output_name(config.name, book.edition.name, book.stamp, "pdf")
         pagination = _pagination(book, f"{config.identifier} (PDF: {source})", pdf[2], pdf[3])
         later.append(Job(f"{book.edition.name} EPUB", _epub, (book, sheets, assets, pagination)))
-    results.update(workers.run(later))
+    results.update(workers.run(later, progress))
     files = dict(reused)
     for job in [*jobs, *later]:
         edition, fmt = job.name.rsplit(" ", 1)

@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
 import click
@@ -108,7 +108,8 @@ def build_command(
 ) -> None:
     """Build the dossier in PROJECT_DIR (default: the current folder).
 
-    Progress goes to stderr as numbered steps with timings; the outputs are listed at the end.
+    Progress goes to stderr as numbered steps with timings (on a terminal, also one live
+    line per output); the outputs are listed at the end.
 
     \b
     Examples:
@@ -118,11 +119,18 @@ def build_command(
       dossier build ../other -o /tmp/out     another project, another output folder
     """
     from dossier.build import build
+    from dossier.cli.progress import LiveOutputs
 
     configure_logging(quiet, verbose)
-    with user_errors():
+    live = not quiet and sys.stderr.isatty()  # one live line per output on a terminal
+    with user_errors(), LiveOutputs() if live else nullcontext() as shown:
         outputs = build(
-            project_dir, editions=editions, formats=formats, output_dir=output_dir, force=force
+            project_dir,
+            editions=editions,
+            formats=formats,
+            output_dir=output_dir,
+            force=force,
+            progress=shown,
         )
     if not quiet:
         for output in outputs:
