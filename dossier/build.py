@@ -106,6 +106,22 @@ def build(
     return outputs
 
 
+def render_page(project: str | Path | Config, edition: str) -> bytes:
+    """The edition as its HTML page, rendered in this process and audited, nothing written
+    (what `dossier serve` shows; fast: no worker, no PDF). Raises `DossierError` for mistakes
+    in the project."""
+    from dossier.outputs.audit import check_inert, check_leaks
+    from dossier.outputs.image_audit import check_image_metadata
+
+    config = project if isinstance(project, Config) else load_config(project)
+    [(chosen, _)] = _plan(config, [edition], [])
+    [(book, _)], sheets, _ = _read(config, [(chosen, ["html"])])
+    data = _html(book, sheets, edition_assets(book))[0]
+    for audit in (check_leaks, check_inert, check_image_metadata):
+        audit(book, {"html": data})
+    return data
+
+
 def _plan(
     config: Config, editions: Sequence[str], formats: Sequence[str]
 ) -> list[tuple[Edition, list[str]]]:
