@@ -96,7 +96,8 @@ def serve_goal(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     if not serve:
         return []
     measured = (
-        f"{serve['median']:.2f} s (the server's rebuild {serve['rebuild_median']:.2f} s; "
+        f"{serve['median']:.2f} s (the server's rebuild {serve['rebuild_median']:.2f} s, "
+        f"CPU {serve['rebuild_cpu_median']:.2f} s; "
         f"load average {serve['load_average']} on {results['machine']['cores']} cores)"
     )
     return [
