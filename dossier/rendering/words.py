@@ -109,6 +109,7 @@ MESSAGES: dict[str, str] = {
     "html.skip": "Skip to the text",
     "html.contents": "Contents",
     "html.notes": "Notes",
+    "html.notes-of": "Notes to “{title}”",
     "html.note-back": "Back to the text",
     "html.note-close": "Close",
     "html.edition": "This edition",

@@ -24,9 +24,12 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from dossier import build
 
-from conftest import copy_project
+from conftest import REPO, copy_project
 
 STORY = "sections/02-story.md"
+#: axe-core, as DAISY Ace (installed by scripts/setup) carries it
+AXE = REPO / ".tools/ace/lib/node_modules/@daisy/ace-cli/node_modules/@daisy/axe-core-for-ace"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 TIMEOUT_MS = 30_000  # a rebuild is well under a second; a loaded machine is slower
 
 
@@ -198,3 +201,22 @@ def test_the_html_edition_from_file_makes_no_request_and_logs_no_error(
     assert note.evaluate("e => getComputedStyle(e).position") == "fixed"
     note.locator("a.fn-close").click()
     assert page.locator("aside.footnote:target").count() == 0
+
+
+def test_the_html_edition_passes_axe(tmp_path: Path, browser: Browser) -> None:
+    """WCAG 2.x A/AA and axe's best practices, checked by axe-core in the browser."""
+    if not (AXE / "axe.min.js").exists():
+        pytest.fail("axe-core (with DAISY Ace) is missing: run scripts/setup")
+    root = copy_project("minimal", tmp_path / "sample")
+    with (root / "dossier.toml").open("a") as manifest:
+        manifest.write('\n[editions.reader]\nformats = ["html"]\n')
+    [output] = build(root)
+    page = browser.new_page()
+    page.goto(output.path.as_uri())
+    page.add_script_tag(path=str(AXE / "axe.min.js"))
+    violations = page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}}))
+            .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target).join(", ")}`)""",
+        AXE_TAGS,
+    )
+    assert violations == []
