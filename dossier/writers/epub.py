@@ -25,8 +25,8 @@ from dossier.rendering.words import chapter_title, word
 from dossier.sandbox.fetcher import media_type
 from dossier.sandbox.fonts import theme_font
 from dossier.sandbox.images import strip_metadata
-from dossier.writers.epub_fonts import theme_fonts
 from dossier.writers.epub_pages import Pagination, paginate
+from dossier.writers.theme_fonts import theme_fonts
 
 #: EPUB Accessibility 1.1's conformance statement, claimed only by an edition whose build
 #: audits hold (see `conformance`)

@@ -6,6 +6,7 @@ text needs and passes EPUBCheck and Ace."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -141,3 +142,18 @@ def test_a_system_font_asked_for_by_name_is_not_used(tmp_path: Path) -> None:
     assert names and not any("DejaVu" in n or "Liberation" in n for n in names), names
     # what fontconfig falls back to is a theme font, under its own name
     assert all(n.split("+", 1)[1].startswith(("Dossier-Theme-", "Noto-")) for n in names), names
+
+
+def test_the_html_edition_embeds_the_theme_fonts_it_needs_cut_down(tmp_path: Path) -> None:
+    root = six_languages(tmp_path / "p")
+    manifest = root / "dossier.toml"
+    manifest.write_text(manifest.read_text() + '\n[editions.reader]\nformats = ["html"]\n')
+    page = next(o.path for o in build(root)).read_text()
+    faces = re.findall(r'@font-face \{ font-family: "([^"]+)"; src: url\(data:font/woff2;', page)
+    for family in (
+        "Dossier Theme Serif",
+        "Dossier Theme Serif Georgian",
+        "Dossier Theme Sans Armenian",
+    ):
+        assert family in faces, faces
+    assert len(page.encode()) < 400_000  # cut to the characters used, not whole fonts
