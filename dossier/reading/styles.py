@@ -7,6 +7,7 @@ them (and what they reference) at the same relative paths, so no URL is ever rew
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import tinycss2
@@ -71,6 +72,7 @@ def read_stylesheets(
     return sheets
 
 
+@functools.lru_cache(maxsize=64)  # `dossier serve` reads the same fonts on every rebuild
 def font_problem(data: bytes) -> str:
     """Why these bytes are not a usable TrueType/OpenType/WOFF font, or ''."""
     import io
