@@ -229,7 +229,7 @@ def test_a_table_where_a_value_is_expected_and_the_reverse(root: Path) -> None:
 def test_a_bad_item_in_a_list_is_reported_once_at_its_line(root: Path) -> None:
     text = 'sections = ["a.md"]\n[editions.e]\nformats = [\n  "pdf",\n  "docx",\n]\n'
     assert errors(root, text) == [
-        "dossier.toml:9:3: error: 'editions.e.formats.1' must be 'pdf' or 'epub' (got 'docx')"
+        "dossier.toml:9:3: error: 'editions.e.formats.1' must be 'pdf' or 'epub' or 'html' (got 'docx')"
     ]
 
 
