@@ -144,8 +144,8 @@ def _font_faces(project: ProjectFiles, text: str, path: str) -> list[FontFace]:
             if getattr(decl, "type", "") != "declaration":
                 continue
             if decl.lower_name == "src":
-                url = next((t for t in decl.value if t.type == "url"), None)
-                src = url.value if url is not None else ""
+                # url(x) and url("x") (a function token when quoted) alike
+                src = next((u for t in decl.value if (u := _url_of(t)) is not None), "")
             props[decl.lower_name] = tinycss2.serialize(decl.value).strip().strip("\"'")
         if not src or "font-family" not in props:
             continue
