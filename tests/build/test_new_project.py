@@ -1,9 +1,11 @@
 """`dossier new DIR` gives a project that `dossier check --strict` finds clean and that
 builds at once: a PDF whose fonts are all the theme's and embedded, with no missing glyph,
-and an EPUB that carries the theme's fonts and passes EPUBCheck."""
+an EPUB that carries the theme's fonts and passes EPUBCheck, and a web page with the
+theme's fonts inside it."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -23,12 +25,16 @@ def first(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert code == 0 and "0 error(s), 0 warning(s)" in out + err, out + err
     code, _, err = run_cli("build", str(root), "-q")
     assert code == 0, err
-    built = {p.suffix[1:]: p for p in (root / "build").iterdir() if p.suffix in (".pdf", ".epub")}
+    built = {
+        p.suffix[1:]: p
+        for p in (root / "build").iterdir()
+        if p.suffix in (".pdf", ".epub", ".html")
+    }
     return {"root": root, **built}
 
 
-def test_it_builds_a_pdf_and_an_epub(first: dict[str, Path]) -> None:
-    assert set(first) == {"root", "pdf", "epub"}
+def test_it_builds_a_pdf_an_epub_and_a_web_page(first: dict[str, Path]) -> None:
+    assert set(first) == {"root", "pdf", "epub", "html"}
     text = "\n".join(page_texts(first["pdf"]))
     for expected in ("First dossier", "Introduction", "Findings", "Chronology", "Sources"):
         assert expected in text
@@ -49,3 +55,10 @@ def test_the_epub_carries_the_theme_fonts_and_is_valid(first: dict[str, Path]) -
     assert "EPUB/theme/fonts/NotoSans-Bold.ttf" in packed
     report = epubcheck(first["epub"])
     assert report["exit_code"] == 0 and not report["messages"], report["messages"]
+
+
+def test_the_web_page_embeds_the_theme_fonts_and_nothing_else(first: dict[str, Path]) -> None:
+    page = first["html"].read_text()
+    families = set(re.findall(r'@font-face \{ font-family: "([^"]+)"; src: url\(data:', page))
+    assert {"Dossier Theme Serif", "Dossier Theme Sans"} <= families
+    assert all(f.startswith("Dossier Theme ") for f in families), families
