@@ -16,6 +16,8 @@ from typing import Any
 import pikepdf
 import pytest
 
+from dossier.rendering.words import word
+
 OUTLOUD = shutil.which("outloud") or str(Path(sys.executable).with_name("outloud"))
 
 
@@ -90,8 +92,8 @@ def test_every_edition_is_accessible(editions: dict[str, Path], edition: str) ->
 
 def running_heads(path: Path) -> set[str]:
     """The lines a running head of this PDF can show: the book's title (its /Title up to the
-    subtitle), a chapter's title (its outline), or both side by side (two margin boxes on one
-    baseline)."""
+    subtitle), an internal edition's mark and a chapter's title (its outline), each or side
+    by side (margin boxes on one baseline), in that order."""
     chapters: list[str] = []
     with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
         title = str(pdf.docinfo["/Title"]).split(": ")[0]
@@ -100,7 +102,13 @@ def running_heads(path: Path) -> set[str]:
             item = pending.pop()
             chapters.append(item.title)
             pending.extend(item.children)
-    return {title, *chapters, *(f"{title} {chapter}" for chapter in chapters)}
+    heads = {
+        " ".join(part for part in (book, mark, chapter) if part)
+        for book in (title, "")
+        for mark in (word("internal.mark"), "")
+        for chapter in (*chapters, "")
+    }
+    return heads - {""}
 
 
 def misread_running_head(finding: dict[str, Any], path: Path) -> bool:
