@@ -244,15 +244,17 @@ def _render(
 
 
 def _pagination(book: Book, source: str, anchors: dict[str, int], starts: list[str]) -> Any:
-    """What the EPUB needs to mark the PDF's pages: each page's first letters and the
-    chapter it lies in (the last chapter that began on or before it)."""
+    """What the EPUB needs to mark the PDF's pages: each page's first letters, the
+    chapter it lies in (the last chapter that began on or before it) and the cover's page
+    (a page of its own, except in the briefing layout's masthead)."""
     from dossier.writers.epub_pages import Pagination
 
     begins = [(anchors[c.id], c.id) for c in book.chapters if c.id in anchors]
     chapters: list[str | None] = []
     for number in range(1, len(starts) + 1):
         chapters.append(next((cid for page, cid in reversed(begins) if page <= number), None))
-    return Pagination(source, starts, chapters)
+    own_cover = book.has("cover") and book.edition.layout != "briefing"
+    return Pagination(source, starts, chapters, anchors.get("cover") if own_cover else None)
 
 
 def _pdf(
