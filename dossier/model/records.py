@@ -215,6 +215,16 @@ class Book:
     def internal(self) -> bool:
         return self.edition.audience == "internal"
 
+    @property
+    def language(self) -> str:
+        """The edition's language: its own, or the dossier's."""
+        return self.edition.language or self.config.language
+
+    @property
+    def strings(self) -> dict[str, Any]:
+        """The project's own words for this edition: the dossier's, then the edition's."""
+        return {**self.config.strings, **self.edition.strings}
+
     def has(self, part: str) -> bool:
         return "all" in self.edition.parts or part in self.edition.parts
 

@@ -21,7 +21,7 @@ from dossier.reading.styles import Stylesheets
 from dossier.rendering.context import Assets, template_context
 from dossier.rendering.environment import theme_file
 from dossier.rendering.formats import EpubMarkup
-from dossier.rendering.words import chapter_title, word
+from dossier.rendering.words import chapter_title, speaking, word
 from dossier.sandbox.fetcher import media_type
 from dossier.sandbox.images import strip_metadata
 
@@ -112,6 +112,19 @@ def write_epub(
     cover_png: bytes,
     version: str,
 ) -> bytes:
+    """The edition as EPUB 3 bytes, in the edition's language."""
+    with speaking(book):
+        return _write_epub(book, env, sheets, assets, cover_png, version)
+
+
+def _write_epub(
+    book: Book,
+    env: Environment,
+    sheets: Stylesheets,
+    assets: Assets,
+    cover_png: bytes,
+    version: str,
+) -> bytes:
     """The edition as EPUB 3 bytes."""
     from ebooklib import epub
 
@@ -121,7 +134,7 @@ def write_epub(
     eb = epub.EpubBook()
     eb.set_identifier(config.identifier)
     eb.set_title(config.title)
-    eb.set_language(config.language)
+    eb.set_language(book.language)
     if config.subtitle:
         eb.add_metadata("DC", "title", config.subtitle, {"id": "subtitle"})
         eb.add_metadata(
@@ -180,7 +193,7 @@ def write_epub(
     context = template_context(book, markup, assets, "../images/timeline.svg", version)
 
     def page(uid: str, file: str, title: str, template: str, **extra: Any) -> Any:
-        item = epub.EpubHtml(uid=uid, file_name=f"text/{file}", title=title, lang=config.language)
+        item = epub.EpubHtml(uid=uid, file_name=f"text/{file}", title=title, lang=book.language)
         content = env.get_template(template).render({**context, **extra})
         if not content.strip():
             raise OutputError(f"template '{template}' produced an empty page")
@@ -238,7 +251,7 @@ def write_epub(
             "mtime": when,
             "landmark_title": word("epub.landmarks"),
         },
-        config.language,
+        book.language,
         zip_time(when),
     )
     writer.process()
