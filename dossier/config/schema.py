@@ -184,6 +184,12 @@ class Edition:
     )
     output_profile: str = setting("ICC output profile (project path) for PDF/X.", "", path=True)
     max_pages: int = setting("Fail the build if the PDF has more pages (0 = no limit).", 0)
+    appendix_order: Literal["cited", "alphabetical"] = setting(
+        "Order of the sources within each group of the appendix: 'cited' (by number, the "
+        "order of first citation) or 'alphabetical' (by author or title, by the Unicode "
+        "Collation Algorithm, so Cyrillic and Latin names sort as readers expect).",
+        "cited",
+    )
     chronology_from: str = setting(
         "Leave out chronology rows that end before this EDTF date (e.g. '2015').", ""
     )

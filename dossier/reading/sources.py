@@ -10,8 +10,8 @@ import calendar
 from typing import Any
 
 from dossier.errors import Problems, did_you_mean
-from dossier.model.records import Source, SourceGroup
-from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml
+from dossier.model.records import Source, SourceGroup, in_language
+from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml, read_translations
 from dossier.sandbox.files import ProjectFiles
 
 CSL_TYPES = frozenset(
@@ -53,6 +53,8 @@ organizer original-author performer producer recipient reviewed-author script-wr
 series-creator translator
 """.split()  # noqa: SIM905
 )
+#: custom notes that may be a {language: text} map
+LOCALIZED_CUSTOM = ("reliability", "internal-notes")
 CUSTOM_KEYS = ("group", "original-name", "protection", "reliability", "internal-notes", "internal")
 GROUPS: tuple[SourceGroup, ...] = ("publications", "official", "testimony", "social-media")
 _TYPE_GROUPS: dict[str, SourceGroup] = {
@@ -82,6 +84,7 @@ def read_sources(
     max_nodes: int,
     max_line: int,
     problems: Problems,
+    language: str = "en",
 ) -> dict[str, Source]:
     """Read and validate the CSL YAML sources file."""
     with problems.collect() as caught:
@@ -102,7 +105,7 @@ def read_sources(
     sources: dict[str, Source] = {}
     folded: dict[str, Source] = {}  # the CSL processor compares ids ignoring case
     for index, entry in enumerate(entries):
-        source = _read_source(data, index, entry, problems)
+        source = _read_source(data, index, entry, problems, language)
         if source is None:
             continue
         first = folded.get(source.key.casefold())
@@ -118,7 +121,9 @@ def read_sources(
     return sources
 
 
-def _read_source(data: DataFile, index: int, entry: Any, problems: Problems) -> Source | None:
+def _read_source(
+    data: DataFile, index: int, entry: Any, problems: Problems, language: str = "en"
+) -> Source | None:
     at = data.at("references", index)
     if not isinstance(entry, dict):
         problems.error("each reference must be a mapping with at least 'id' and 'type'", at)
@@ -193,6 +198,17 @@ def _read_source(data: DataFile, index: int, entry: Any, problems: Problems) -> 
         problems,
     )
     csl = {k: v for k, v in entry.items() if k in CSL_FIELDS and k != "custom"}
+    translations: dict[str, dict[str, str]] = {}
+    notes = {}
+    for field in LOCALIZED_CUSTOM:
+        value = custom.get(field)
+        if isinstance(value, dict):
+            keys = ("references", index, "custom", field)
+            texts = read_translations(data, keys, value, problems)
+            translations[field] = texts
+            chosen = in_language(texts, language)
+            value = chosen if chosen is not None else next(iter(texts.values()), "")
+        notes[field] = str(value or "")
     return Source(
         key=key.strip(),
         csl=csl,
@@ -200,10 +216,11 @@ def _read_source(data: DataFile, index: int, entry: Any, problems: Problems) -> 
         group=group,
         original_name=str(custom.get("original-name") or ""),
         protection=protection,
-        reliability=str(custom.get("reliability") or ""),
-        internal_notes=str(custom.get("internal-notes") or ""),
+        reliability=notes["reliability"],
+        internal_notes=notes["internal-notes"],
         internal=internal,
         internal_fields=fields,
+        translations=translations,
     )
 
 

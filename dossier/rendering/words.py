@@ -22,6 +22,7 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
+from pyuca import Collator
 
 from dossier.catalogues import BUILT_IN, Message, built_in
 from dossier.model.dates import DateValue, Point, parse_date
@@ -302,6 +303,28 @@ def credit(source: Source | None) -> str:
         who = first.get("literal") or f"{first.get('given', '')} {first.get('family', '')}".strip()
     parts = [word("credit.title", title=source.title), str(who), csl_date(csl.get("issued"))]
     return ", ".join(p for p in parts if p)
+
+
+@cache
+def _collator() -> Collator:
+    return Collator()  # the Default Unicode Collation Element Table, read once
+
+
+def collation_key(text: str) -> tuple[int, ...]:
+    """A key that sorts text by the Unicode Collation Algorithm (pyuca): 'Ёлкин' beside
+    'Елкин', 'Émile' beside 'Emil', capitals with their small letters."""
+    return tuple(_collator().sort_key(text))
+
+
+def sort_name(source: Source) -> str:
+    """What the alphabetical appendix sorts a source by: its first author, else its title."""
+    authors = source.csl.get("author")
+    if isinstance(authors, list) and authors and isinstance(authors[0], dict):
+        first = authors[0]
+        name = first.get("literal") or f"{first.get('family', '')} {first.get('given', '')}"
+        if str(name).strip():
+            return str(name).strip()
+    return source.title
 
 
 def group_title(group: str) -> str:
