@@ -4,12 +4,16 @@ rules, month names as CLDR has them, and a project's [strings] checked key by ke
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from babel import Locale
 
 from dossier.catalogues import BUILT_IN, KEYS, PLURAL, check_strings, fields, missing_keys
 from dossier.catalogues import en as english
+
+from conftest import REPO
 
 LANGUAGES = sorted(BUILT_IN)
 
@@ -116,3 +120,13 @@ def test_wrong_strings_are_reported_with_their_key(table: dict, problem: str) ->
     strings, problems = check_strings(table)
     assert strings == {}
     assert len(problems) == 1 and problems[0][1].startswith(problem), problems
+
+
+def test_the_readme_lists_every_catalogue_key_as_the_script_prints_them() -> None:
+    script = REPO / "scripts" / "catalogue-table"
+    table = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True
+    ).stdout
+    assert table.strip() in (REPO / "README.md").read_text()
+    for key in KEYS:
+        assert f"`{key}`" in table or re.fullmatch(r".*\.\d+", key), key
