@@ -167,14 +167,22 @@ def _render(
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused)."""
     jobs = []
+    paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
         assets = edition_assets(book)
+        stale = [
+            fmt
+            for fmt in fmts
+            if force
+            or cache.output(output_name(config.name, book.edition.name, book.stamp, fmt)) is None
+        ]
+        if "epub" in stale and "pdf" in fmts and "pdf" not in stale:
+            stale.append("pdf")  # its page map (the same bytes again)
         for fmt in fmts:
-            name = output_name(config.name, book.edition.name, book.stamp, fmt)
-            earlier = None if force else cache.output(name)
-            if earlier is not None:
-                reused[(book.edition.name, fmt)] = (None, earlier.get("pages"))
+            if fmt not in stale:
+                earlier = cache.output(output_name(config.name, book.edition.name, book.stamp, fmt))
+                reused[(book.edition.name, fmt)] = (None, (earlier or {}).get("pages"))
                 continue
             job_name = f"{book.edition.name} {fmt.upper()}"
             if fmt == "pdf":
@@ -183,17 +191,38 @@ def _render(
                     _refuse_identifying_images(config, attach)
                 hints = cache.hints(book.edition.name)
                 jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach)))
+            elif "pdf" in fmts:
+                paginated.append((book, assets))
             else:
-                jobs.append(Job(job_name, _epub, (book, sheets, assets)))
+                jobs.append(Job(job_name, _epub, (book, sheets, assets, None)))
     results = workers.run(jobs)
+    later = []
+    for book, assets in paginated:
+        pdf = results[f"{book.edition.name} PDF"]
+        source = output_name(config.name, book.edition.name, book.stamp, "pdf")
+        pagination = _pagination(book, f"{config.identifier} (PDF: {source})", pdf[2], pdf[3])
+        later.append(Job(f"{book.edition.name} EPUB", _epub, (book, sheets, assets, pagination)))
+    results.update(workers.run(later))
     files = dict(reused)
-    for job in jobs:
+    for job in [*jobs, *later]:
         edition, fmt = job.name.rsplit(" ", 1)
-        data, pages, anchors = results[job.name]
+        data, pages, anchors, _ = results[job.name]
         if anchors:
             cache.save_hints(edition, anchors)
         files[(edition, fmt.lower())] = (data, pages)
     return files
+
+
+def _pagination(book: Book, source: str, anchors: dict[str, int], starts: list[str]) -> Any:
+    """What the EPUB needs to mark the PDF's pages: each page's first letters and the
+    chapter it lies in (the last chapter that began on or before it)."""
+    from dossier.writers.epub_pages import Pagination
+
+    begins = [(anchors[c.id], c.id) for c in book.chapters if c.id in anchors]
+    chapters: list[str | None] = []
+    for number in range(1, len(starts) + 1):
+        chapters.append(next((cid for page, cid in reversed(begins) if page <= number), None))
+    return Pagination(source, starts, chapters)
 
 
 def _pdf(
@@ -202,7 +231,7 @@ def _pdf(
     assets: Assets,
     hints: dict[str, int],
     attach: dict[str, str] | None,
-) -> tuple[bytes, int | None, dict[str, int] | None]:
+) -> tuple[bytes, int | None, dict[str, int] | None, list[str]]:
     """In a worker: the edition's PDF, its page count and where every anchor landed."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.pdf import write_pdf
@@ -221,18 +250,19 @@ def _pdf(
     log.debug(
         "%s PDF: %d pages in %d layout pass(es)", book.edition.name, result.pages, result.passes
     )
-    return result.data, result.pages, result.anchors
+    return result.data, result.pages, result.anchors, result.starts
 
 
 def _epub(
-    book: Book, sheets: Stylesheets, assets: Assets
-) -> tuple[bytes, int | None, dict[str, int] | None]:
-    """In a worker: the edition's EPUB."""
+    book: Book, sheets: Stylesheets, assets: Assets, pagination: Any
+) -> tuple[bytes, int | None, dict[str, int] | None, None]:
+    """In a worker: the edition's EPUB (with `pagination`: marked with its PDF's pages)."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.epub import write_epub
 
     env = make_environment(book.config.project)
-    return write_epub(book, env, sheets, assets, _cover(book, sheets), __version__), None, None
+    cover = _cover(book, sheets)
+    return write_epub(book, env, sheets, assets, cover, __version__, pagination), None, None, None
 
 
 def _refuse_identifying_images(config: Config, inputs: dict[str, str]) -> None:

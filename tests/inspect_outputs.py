@@ -1,11 +1,9 @@
 """Read finished outputs the way a reader or an archive would: the PDF's outline, pages,
-fonts and metadata; the EPUB's zip, OPF, nav and documents; EPUBCheck's and DAISY Ace's
-verdicts."""
+fonts and metadata; the EPUB's zip, OPF, nav and documents; EPUBCheck's verdict."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -134,36 +132,6 @@ def epubcheck(path: Path) -> dict:
     report = json.loads(result.stdout)
     report["exit_code"] = result.returncode
     return report
-
-
-ACE = Path(__file__).parent.parent / ".tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def ace(path: Path, out: Path) -> tuple[str, list[str]]:
-    """DAISY Ace's outcome ('pass' or 'fail') and its findings ("impact: rule (document)"),
-    run on the system's Chromium; the test is skipped where scripts/setup could not
-    install Ace."""
-    import pytest
-
-    if not (ACE.exists() and CHROMIUM):
-        pytest.skip("DAISY Ace is not installed (scripts/setup installs it where npm is)")
-    result = subprocess.run(
-        [str(ACE), "--silent", "--force", "--outdir", str(out), str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM)},
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    report = json.loads((out / "report.json").read_text())
-    findings = [
-        f"{a['earl:test']['earl:impact']}: {a['earl:test']['dct:title']} "
-        f"({group['earl:testSubject']['url']})"
-        for group in report["assertions"]
-        for a in group["assertions"]
-    ]
-    return report["earl:result"]["earl:outcome"], findings
 
 
 def text_positions(pdf: Path, page: int) -> list[tuple[float, float, str]]:

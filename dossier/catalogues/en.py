@@ -142,6 +142,13 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "epub.start": "Start of content",
     "epub.landmarks": "Landmarks",
     "epub.page-list": "Pages",
+    # a source's other copies, after its live address in the appendix:
+    # "(archived 24 November 2026: https://web.archive.org/…; mirror: https://…)"
+    "copy.archived": "archived {date}",
+    "copy.archived-undated": "archived",
+    "copy.mirror": "mirror",
+    # archive editions only: the snapshot attached to the PDF
+    "copy.attached": "copy saved {date} attached to this file as {file}",
     "epub.summary": "Reflowable text with a navigable table of contents, headings for every "
     "chapter and section, footnotes as EPUB notes with links back, data tables with header "
     "cells, and text alternatives for the cover and the timeline figure (whose content is "

@@ -117,6 +117,20 @@ class Event:
 
 
 SourceGroup = Literal["publications", "official", "testimony", "social-media"]
+CopyKind = Literal["archive", "mirror", "snapshot"]
+
+
+@dataclass(frozen=True)
+class SourceCopy:
+    """Another copy of a source (`custom.copies`): a capture in a web archive, a mirror of the
+    page at another address, or a snapshot saved into the project (`file`)."""
+
+    kind: CopyKind
+    where: Location
+    url: str = ""
+    file: str = ""
+    captured: dt.date | None = None
+    sha256: str = ""
 
 
 @dataclass
@@ -135,6 +149,7 @@ class Source:
     internal_fields: frozenset[str] = frozenset()
     # custom notes written as {language: text} maps (reliability, internal-notes)
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    copies: tuple[SourceCopy, ...] = ()
 
     @property
     def title(self) -> str:

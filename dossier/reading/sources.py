@@ -1,7 +1,8 @@
 """Read sources: the CSL YAML file (as pandoc and Zotero write it), checked entry by entry.
 
 Dossier-only fields live under each entry's `custom` mapping (CSL-JSON 1.0.2), which CSL
-tools ignore: group, original-name, protection, reliability, internal-notes, internal.
+tools ignore: group, original-name, protection, reliability, internal-notes, internal, and
+copies (other copies of the page: see `source_copies`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from dossier.errors import Problems, did_you_mean
 from dossier.model.records import Source, SourceGroup, in_language
+from dossier.reading.source_copies import read_copies
 from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml, read_translations
 from dossier.sandbox.files import ProjectFiles
 
@@ -55,7 +57,15 @@ series-creator translator
 )
 #: custom notes that may be a {language: text} map
 LOCALIZED_CUSTOM = ("reliability", "internal-notes")
-CUSTOM_KEYS = ("group", "original-name", "protection", "reliability", "internal-notes", "internal")
+CUSTOM_KEYS = (
+    "group",
+    "original-name",
+    "protection",
+    "reliability",
+    "internal-notes",
+    "internal",
+    "copies",
+)
 GROUPS: tuple[SourceGroup, ...] = ("publications", "official", "testimony", "social-media")
 _TYPE_GROUPS: dict[str, SourceGroup] = {
     "legal_case": "official",
@@ -105,7 +115,7 @@ def read_sources(
     sources: dict[str, Source] = {}
     folded: dict[str, Source] = {}  # the CSL processor compares ids ignoring case
     for index, entry in enumerate(entries):
-        source = _read_source(data, index, entry, problems, language)
+        source = _read_source(data, index, entry, problems, project, language)
         if source is None:
             continue
         first = folded.get(source.key.casefold())
@@ -122,7 +132,12 @@ def read_sources(
 
 
 def _read_source(
-    data: DataFile, index: int, entry: Any, problems: Problems, language: str = "en"
+    data: DataFile,
+    index: int,
+    entry: Any,
+    problems: Problems,
+    project: ProjectFiles | None = None,
+    language: str = "en",
 ) -> Source | None:
     at = data.at("references", index)
     if not isinstance(entry, dict):
@@ -197,6 +212,15 @@ def _read_source(
         data.at("references", index, "custom", "internal"),
         problems,
     )
+    copies = read_copies(
+        data,
+        ("references", index, "custom", "copies"),
+        key,
+        custom.get("copies"),
+        entry.get("issued"),
+        project,
+        problems,
+    )
     csl = {k: v for k, v in entry.items() if k in CSL_FIELDS and k != "custom"}
     translations: dict[str, dict[str, str]] = {}
     notes = {}
@@ -221,6 +245,7 @@ def _read_source(
         internal=internal,
         internal_fields=fields,
         translations=translations,
+        copies=copies,
     )
 
 

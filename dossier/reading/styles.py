@@ -97,16 +97,17 @@ def _references(text: str, path: str) -> list[tuple[str, str, Location]]:
             where = Location(
                 path, getattr(token, "source_line", None), getattr(token, "source_column", None)
             )
-            if kind == "url":
-                found.append(("url", token.value, where))  # type: ignore[attr-defined]
-            elif kind == "function" and token.lower_name == "url":  # type: ignore[attr-defined]
-                args = [a for a in token.arguments if a.type == "string"]  # type: ignore[attr-defined]
-                if args:
-                    found.append(("url", args[0].value, where))
+            if kind in ("url", "function") and (url := _url_of(token)) is not None:
+                found.append(("url", url, where))
             elif kind == "at-rule" and token.lower_at_keyword == "import":  # type: ignore[attr-defined]
-                target = next((t for t in token.prelude if t.type in ("string", "url")), None)  # type: ignore[attr-defined]
-                if target is not None:
-                    found.append(("import", target.value, where))
+                # `@import "a.css"`, `@import url(a.css)` and `@import url("a.css")` (a
+                # function token, not a url token, when quoted)
+                for part in token.prelude:  # type: ignore[attr-defined]
+                    url = part.value if part.type == "string" else _url_of(part)
+                    if url is not None:
+                        at = Location(path, part.source_line, part.source_column)
+                        found.append(("import", url, at))
+                        break
                 continue
             for attr in ("prelude", "content", "arguments", "value"):
                 children = getattr(token, attr, None)
@@ -115,6 +116,17 @@ def _references(text: str, path: str) -> list[tuple[str, str, Location]]:
 
     visit(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
     return found
+
+
+def _url_of(token: object) -> str | None:
+    """The address in a `url(x)` or `url("x")` token (any case), else None."""
+    kind = getattr(token, "type", "")
+    if kind == "url":
+        return str(token.value)  # type: ignore[attr-defined]
+    if kind == "function" and token.lower_name == "url":  # type: ignore[attr-defined]
+        args = [a for a in token.arguments if a.type == "string"]  # type: ignore[attr-defined]
+        return str(args[0].value) if args else None
+    return None
 
 
 def _font_faces(project: ProjectFiles, text: str, path: str) -> list[FontFace]:

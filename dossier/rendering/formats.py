@@ -24,6 +24,7 @@ from dossier.model import markdown as markup
 from dossier.model.ids import note_id, noteref_id, source_id
 from dossier.model.records import Book, Chapter, Event, Heading, Occurrence, Source
 from dossier.reading.sources import GROUPS
+from dossier.rendering import source_links
 from dossier.rendering.words import collation_key, group_title, protection_note, sort_name
 from dossier.sandbox.fetcher import project_url
 
@@ -71,6 +72,9 @@ class FormatMarkup:
         self.chapter: Chapter | None = None
         self.images: set[str] = set()
         self._homes = _anchor_homes(book)
+        self._versions = {
+            v.original: v for v in map(source_links.version_of, book.sources) if v is not None
+        }
 
     def snippet(self, template: str, **values: Any) -> str:
         """A small piece of markup from its template (the project's own first)."""
@@ -95,6 +99,15 @@ class FormatMarkup:
         base = section.path if section else self.book.config.chronology
         anchor = self.book.dossier.link_target(href, base)
         return self.href(anchor) if anchor in self._homes else ""
+
+    def link_attributes(self, href: str) -> str:
+        """Robust Links attributes for a link to a web page that has an archived copy."""
+        return source_links.original_attributes(self._versions.get(href))
+
+    def other_copies(self, source: Source) -> Markup:
+        """The source's archived copies and mirrors, after its live address."""
+        copies = source_links.copy_views(source, self.book.edition.attach_sources)
+        return Markup(self.snippet("shared/source-copies.html", copies=copies))
 
     def image(self, token: Token, alt: str) -> str:
         assert self.chapter is not None and self.chapter.section is not None

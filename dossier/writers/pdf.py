@@ -19,6 +19,7 @@ from dossier.model.records import Book
 from dossier.rendering.context import Assets
 from dossier.rendering.formats import PageMap
 from dossier.rendering.words import speaking
+from dossier.writers.page_starts import page_starts
 from dossier.writers.pdf_chunks import chunk_count, render_in_chunks
 from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
 
@@ -78,4 +79,11 @@ def _write_pdf(
                 MAX_PASSES,
             )
         data = renderer.write(document, attachments)
-    return PdfOutput(data, len(document.pages), actual, passes, renderer.capture.messages)
+    return PdfOutput(
+        data,
+        len(document.pages),
+        actual,
+        passes,
+        renderer.capture.messages,
+        starts=page_starts(document),
+    )

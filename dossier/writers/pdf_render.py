@@ -47,6 +47,7 @@ class PdfOutput:
     passes: int
     warnings: list[str] = field(default_factory=list)
     chunks: int = 1  # parts rendered in parallel and merged (1: one process)
+    starts: list[str] = field(default_factory=list)  # each page's first letters (page_starts)
 
 
 def render_html(
