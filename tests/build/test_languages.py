@@ -40,6 +40,8 @@ ENGLISH = english_words()
 
 
 def english_in(text: str) -> list[str]:
+    """The English catalogue's words in `text` (web addresses, which users write, aside)."""
+    text = re.sub(r"(https?|urn):\S+", " ", text)
     return sorted({w for w in re.findall(r"[A-Za-z]{2,}", text) if w.lower() in ENGLISH})
 
 
@@ -91,6 +93,8 @@ def test_the_ukrainian_pdf_speaks_ukrainian(ukrainian: dict[str, Path]) -> None:
         "Редактори: Олена Коваль, Петро Мельник",
         "За матеріалом: «Звіт комісії про стан архіву», Районна рада, 14 березня 2023",
         "Дата звернення: 1 лютого 2024.",
+        "архівна копія від 24 листопада 2024:",  # the source's other copies
+        "дзеркало: https://dzerkalo.example.net/zvit",
         "Надійність: Офіційний документ",
         "рядки хронології 8, 9, 10.",
         "Інтерв’ю та свідчення",
