@@ -149,6 +149,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "copy.mirror": "mirror",
     # archive editions only: the snapshot attached to the PDF
     "copy.attached": "copy saved {date} attached to this file as {file}",
+    "epub.certifier": "dossier (automated build checks)",
     "epub.summary": "Reflowable text with a navigable table of contents, headings for every "
     "chapter and section, footnotes as EPUB notes with links back, data tables with header "
     "cells, and text alternatives for the cover and the timeline figure (whose content is "

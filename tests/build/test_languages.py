@@ -149,6 +149,7 @@ def test_every_ukrainian_epub_document_is_ukrainian(
     assert book.meta("dc:language") == ["uk"]
     (summary,) = book.meta("schema:accessibilitySummary")
     assert summary.startswith("Текст із плаваючою версткою")
+    assert book.meta("a11y:certifiedBy") == ["dossier (автоматичні перевірки під час збирання)"]
     nav = reader_texts(book.nav())
     assert english_in(nav) == [] and "Орієнтири" in nav and "Початок тексту" in nav
 
