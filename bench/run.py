@@ -3,7 +3,9 @@
 For each project size it measures, as whole processes (interpreter start included) and as
 medians of several runs with min and max: the full build (PDF and EPUB of the reader
 edition), PDF only, EPUB only, a rebuild with nothing changed, a rebuild with one section
-changed, and the peak RSS of the largest process. In the same run it measures the baselines:
+changed, and the peak RSS of the largest process; and, on the bundled dossier, the time from
+saving a section to the page reloaded by `dossier serve` in headless Chromium
+(`serve_reload.py`; alone: `--serve-only`). In the same run it measures the baselines:
 bare WeasyPrint (`HTML(...).write_pdf()` in a fresh process) on dossier's own final HTML, and
 pandoc building an EPUB from the same Markdown. Results go to stdout and bench/results.json;
 BENCHMARKS.md is written from them.
@@ -30,6 +32,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
 from generate import make  # noqa: E402
+from serve_reload import measure_reload  # noqa: E402
 
 PYTHON = sys.executable
 MEASURE = """
@@ -200,11 +203,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", default=["S", "M", "L"])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--serve-only", action="store_true", help="only the save-to-reload time of dossier serve"
+    )
     args = parser.parse_args()
     results: dict[str, object] = {"machine": machine()}
+    earlier = HERE / "results.json"
+    if args.serve_only and earlier.exists():  # keep the build measurements of the last run
+        results = {**json.loads(earlier.read_text()), **results}
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as work:
-        for size in args.sizes:
+        for size in [] if args.serve_only else args.sizes:
             results[size] = bench(size, args.runs, Path(work))
+    print("== dossier serve", flush=True)
+    results["serve"] = measure_reload(max(args.runs, 5))
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     from report import write_report
 

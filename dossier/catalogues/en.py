@@ -149,6 +149,19 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "copy.mirror": "mirror",
     # archive editions only: the snapshot attached to the PDF
     "copy.attached": "copy saved {date} attached to this file as {file}",
+    # the HTML edition's navigation (the one-page web edition)
+    "html.skip": "Skip to the text",
+    "html.contents": "Contents",
+    "html.notes": "Notes",
+    "html.notes-of": "Notes to “{title}”",
+    "html.note-back": "Back to the text",
+    "html.note-close": "Close",
+    "html.edition": "This edition",
+    # `dossier serve` (the live preview; never in a built file)
+    "serve.problem": "The project has a mistake; the page shows the last version that built.",
+    "serve.pdf": "PDF of this edition",
+    "serve.internal-error": "dossier failed on this change (a bug, not your mistake): "
+    "the terminal running `dossier serve` shows the details.",
     "epub.certifier": "dossier (automated build checks)",
     "epub.summary": "Reflowable text with a navigable table of contents, headings for every "
     "chapter and section, footnotes as EPUB notes with links back, data tables with header "
