@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 from ace import assert_ace_clean
 from lxml import etree
+from lxml import html as lxml_html
 from test_accessible_pdf import outloud
 
 from dossier import build
@@ -154,6 +155,18 @@ def test_every_ukrainian_epub_document_is_ukrainian(
     assert english_in(nav) == [] and "Орієнтири" in nav and "Початок тексту" in nav
 
 
+def test_the_ukrainian_html_page_is_ukrainian(ukrainian: dict[str, Path]) -> None:
+    page = lxml_html.document_fromstring(ukrainian["reader.html"].read_bytes())
+    assert page.get("lang") == "uk"
+    for element in page.iter("style", "script"):
+        element.drop_tree()  # the page's own CSS (fonts inside) is not text a reader meets
+    text = reader_texts(page)
+    assert english_in(text) == []
+    for phrase in ("Перейти до тексту", "Зміст", "Хронологія: 10 подій", "Вихідні дані"):
+        assert phrase in text, phrase
+    assert "Редактори: Олена Коваль, Петро Мельник" in text
+
+
 def test_the_ukrainian_epubs_pass_epubcheck(ukrainian: dict[str, Path]) -> None:
     for edition in ("reader.epub", "redaktsiia.epub"):
         report = epubcheck(ukrainian[edition])
@@ -178,6 +191,7 @@ def test_the_two_editions_sit_side_by_side(bilingual: dict[str, Path]) -> None:
     names = sorted(re.sub(r"-[0-9a-f]{10}\.", ".", p.name) for p in bilingual.values())
     assert names == [
         "two-reader-ru.epub",
+        "two-reader-ru.html",
         "two-reader-ru.pdf",
         "two-reader.epub",
         "two-reader.pdf",
@@ -214,6 +228,13 @@ def test_the_russian_edition_has_no_english_generated_words(bilingual: dict[str,
             root = book.xhtml(href)
             assert root.get(XML_LANG) == "ru", href
             assert [w for w in english_in(reader_texts(root)) if w not in user_written] == [], href
+    page = lxml_html.document_fromstring(bilingual["reader-ru.html"].read_bytes())
+    assert page.get("lang") == "ru"
+    for element in page.iter("style", "script"):
+        element.drop_tree()
+    html_text = reader_texts(page)
+    assert [w for w in english_in(html_text) if w not in user_written] == []
+    assert "Перейти к тексту" in html_text and "Архив перевозят в речной порт." in html_text
     assert epubcheck(bilingual["reader-ru.epub"])["exit_code"] == 0
     assert outloud(bilingual["reader-ru.pdf"]) == []
 
