@@ -326,12 +326,14 @@ def edition_assets(book: Book) -> Assets:
     from dossier.rendering.context import Assets
     from dossier.rendering.environment import make_environment
     from dossier.rendering.timeline import draw_timeline, render_timeline
+    from dossier.rendering.words import speaking
 
     if not (book.has("timeline") and book.events and book.edition.layout == "book"):
         return Assets(format_sources(book))
-    timeline = render_timeline(book.events)
-    env = make_environment(book.config.project)
-    svg = draw_timeline(timeline, env, book.config.accent_colour)
+    with speaking(book):
+        timeline = render_timeline(book.events)
+        env = make_environment(book.config.project)
+        svg = draw_timeline(timeline, env, book.config.accent_colour)
     return Assets(format_sources(book), svg.encode(), timeline.alt)
 
 
@@ -343,25 +345,11 @@ def _write(
 ) -> list[Output]:
     """Audit every edition's new files before writing any, so that a refused edition leaves
     the whole folder as it was; then write them atomically and drop the superseded ones."""
-    from dossier.outputs.audit import (
-        check_inert,
-        check_leaks,
-        check_notes,
-        check_pages,
-        check_parity,
-    )
-    from dossier.outputs.image_audit import check_image_metadata
+    from dossier.rendering.words import speaking
 
     for book, fmts in books:
-        edition = book.edition.name
-        fresh = {fmt: data for fmt in fmts if (data := files[(edition, fmt)][0]) is not None}
-        if "pdf" in fresh:
-            check_pages(book, files[(edition, "pdf")][1] or 0)
-            check_notes(book, fresh["pdf"])
-        check_leaks(book, fresh)
-        check_inert(book, fresh)
-        check_image_metadata(book, fresh)
-        check_parity(book, fresh)
+        with speaking(book):
+            _audit(book, fmts, files)
     outputs = []
     for book, fmts in books:
         for fmt in fmts:
@@ -375,6 +363,30 @@ def _write(
         for old in superseded(folder, config.name, output.edition, output.format, output.path):
             old.unlink()
     return outputs
+
+
+def _audit(
+    book: Book, fmts: list[str], files: dict[tuple[str, str], tuple[bytes | None, int | None]]
+) -> None:
+    """The checks of one edition's new files (in its language: they look for its words)."""
+    from dossier.outputs.audit import (
+        check_inert,
+        check_leaks,
+        check_notes,
+        check_pages,
+        check_parity,
+    )
+    from dossier.outputs.image_audit import check_image_metadata
+
+    edition = book.edition.name
+    fresh = {fmt: data for fmt in fmts if (data := files[(edition, fmt)][0]) is not None}
+    if "pdf" in fresh:
+        check_pages(book, files[(edition, "pdf")][1] or 0)
+        check_notes(book, fresh["pdf"])
+    check_leaks(book, fresh)
+    check_inert(book, fresh)
+    check_image_metadata(book, fresh)
+    check_parity(book, fresh)
 
 
 def _record(folder: Path, output: Output) -> dict[str, Any]:
@@ -400,6 +412,13 @@ def _output(folder: Path, record: dict[str, Any], reused: bool) -> Output:
 
 
 def _cover(book: Book, sheets: Stylesheets) -> bytes:
+    from dossier.rendering.words import speaking
+
+    with speaking(book):
+        return _draw_cover(book, sheets)
+
+
+def _draw_cover(book: Book, sheets: Stylesheets) -> bytes:
     from dossier.rendering.cover import CoverText, render_cover
     from dossier.rendering.words import credit, long_date, word
     from dossier.sandbox.fonts import theme_font
@@ -410,7 +429,9 @@ def _cover(book: Book, sheets: Stylesheets) -> bytes:
     regular = sheets.font("Dossier Sans", 400)
     source = book.based_on
     text = CoverText(
-        kicker=word("internal.mark") if book.internal else book.edition.label or "Dossier",
+        kicker=word("internal.mark")
+        if book.internal
+        else book.edition.label or word("edition.default-label"),
         title=config.title,
         subtitle=config.subtitle,
         credit=word("credit.based-on", credit=credit(source))

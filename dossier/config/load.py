@@ -16,6 +16,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
+from dossier.catalogues import Message, check_strings
 from dossier.config.schema import (
     CHRONOLOGY_MARK,
     MANIFEST,
@@ -64,6 +65,9 @@ def load_config(project_dir: str | Path) -> Config:
         config = Config(**values)
         config.project.read_bytes(MANIFEST)  # the manifest is an input like any other
         _check_consistency(config, data, problems)
+        if config.strings_file and not problems.errors:
+            strings = {**_read_strings_file(config, problems), **config.strings}
+            object.__setattr__(config, "strings", strings)  # frozen: set once, while loading
     problems.raise_errors(ConfigError)
     assert config is not None
     return config
@@ -125,6 +129,10 @@ def _convert(
         if not isinstance(value, dict):
             return wrong()
         return hint(**_validate(data, value, hint, keys, problems))  # type: ignore
+    if origin is dict and not dataclasses.is_dataclass(typing.get_args(hint)[1]):
+        if not isinstance(value, dict):
+            return wrong()
+        return _strings(data, value, keys, problems)
     if origin is dict:
         if not isinstance(value, dict):
             return wrong()
@@ -173,27 +181,36 @@ def _convert(
     return value
 
 
+def _strings(
+    data: DataFile, table: dict[str, Any], keys: tuple[str | int, ...], problems: Problems
+) -> dict[str, Message]:
+    """A `[strings]` table: known catalogue keys with texts of the right shape."""
+    strings, wrong = check_strings(table)
+    for path, message in wrong:
+        problems.error(message, data.at(*keys, *path))
+    return strings
+
+
+def _read_strings_file(config: Config, problems: Problems) -> dict[str, Message]:
+    """The strings of `strings_file` (a TOML file written like [strings])."""
+    path = config.strings_file
+    with problems.collect() as caught:
+        data = load_toml(config.project.read_text(path), path)
+    if caught.failed:
+        return {}
+    return _strings(data, data.value, (), problems)
+
+
 def _check_consistency(config: Config, data: DataFile, problems: Problems) -> None:
     """Cross-key checks: files exist, editions are known, marks are not repeated."""
     project = config.project
-    for key in ("chronology", "sources", "colophon"):
+    for key in ("chronology", "sources", "colophon", "strings_file"):
         _check_file(project, getattr(config, key), data.at(key), problems)
     for i, style in enumerate(config.styles):
         _check_file(project, style, data.at("styles", i), problems)
-    seen: set[str] = set()
-    for i, entry in enumerate(config.sections):
-        where = data.at("sections", i)
-        if entry in seen:
-            problems.error(f"'{entry}' is listed twice in sections", where)
-        seen.add(entry)
-        if entry == CHRONOLOGY_MARK and not config.chronology:
-            problems.error("'@chronology' is listed but no chronology file is set", where)
-        elif entry == SOURCES_MARK and not config.sources:
-            problems.error("'@sources' is listed but no sources file is set", where)
-        elif entry.startswith("@") and entry not in (CHRONOLOGY_MARK, SOURCES_MARK):
-            problems.error(f"unknown placeholder '{entry}': use '@chronology' or '@sources'", where)
-        elif not entry.startswith("@"):
-            _check_file(project, entry, where, problems)
+    _check_sections(config, config.sections, ("sections",), data, problems)
+    for name, edition in config.editions.items():
+        _check_sections(config, edition.sections, ("editions", name, "sections"), data, problems)
     if not config.section_files():
         problems.error(
             "'sections' lists no section files; add at least one Markdown file", data.at("sections")
@@ -235,6 +252,26 @@ def _check_consistency(config: Config, data: DataFile, problems: Problems) -> No
             )
         if not edition.formats:
             problems.error(f"edition '{name}' has no formats", data.at("editions", name, "formats"))
+
+
+def _check_sections(
+    config: Config, entries: list[str], keys: tuple[str, ...], data: DataFile, problems: Problems
+) -> None:
+    """A list of sections in reading order: files that exist, known marks, no repeats."""
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        where = data.at(*keys, i)
+        if entry in seen:
+            problems.error(f"'{entry}' is listed twice in {'.'.join(keys)}", where)
+        seen.add(entry)
+        if entry == CHRONOLOGY_MARK and not config.chronology:
+            problems.error("'@chronology' is listed but no chronology file is set", where)
+        elif entry == SOURCES_MARK and not config.sources:
+            problems.error("'@sources' is listed but no sources file is set", where)
+        elif entry.startswith("@") and entry not in (CHRONOLOGY_MARK, SOURCES_MARK):
+            problems.error(f"unknown placeholder '{entry}': use '@chronology' or '@sources'", where)
+        elif not entry.startswith("@"):
+            _check_file(config.project, entry, where, problems)
 
 
 def _check_file(project: ProjectFiles, path: str, where: Location, problems: Problems) -> None:

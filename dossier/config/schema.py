@@ -46,6 +46,17 @@ def _pdf_standard(value: Any) -> str:
     return ""
 
 
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _language(value: str) -> str:
+    return "" if _LANGUAGE.fullmatch(value) else "must be a BCP 47 tag such as en-GB, ru or uk"
+
+
+def _language_or_empty(value: str) -> str:
+    return _language(value) if value else ""
+
+
 PAGE_SIZES = ("A3", "A4", "A5", "B5", "letter", "legal")
 
 
@@ -116,7 +127,26 @@ class Edition:
     """One edition: which parts, which formats, which standard, for which audience."""
 
     name: str = field(default="reader", metadata={"internal": True})
-    label: str = setting("Edition name shown on the cover and title page, e.g. 'Briefing'.", "")
+    label: str = setting(
+        "Edition name shown on the cover and title page, e.g. 'Briefing' (default: the "
+        "language's word for a dossier, or a briefing).",
+        "",
+    )
+    language: str = setting(
+        "The edition's language (BCP 47) when it differs from the dossier's: its generated "
+        "words, dates, hyphenation, citation locale and the texts it picks from "
+        "{language: text} maps.",
+        "",
+        _language_or_empty,
+    )
+    sections: list[str] = setting(
+        "The edition's own section files in reading order (e.g. translations), with "
+        "'@chronology' and '@sources'; empty: the dossier's sections.",
+        [],
+    )
+    strings: dict[str, Any] = setting(
+        "This edition's own words for generated text (over the dossier's [strings]).", {}
+    )
     parts: list[str] = setting(
         "Parts to include: 'all', or section parts (front matter `part`) and generated parts "
         "(cover, title, contents, chronology, timeline, appendix).",
@@ -156,6 +186,12 @@ class Edition:
     )
     output_profile: str = setting("ICC output profile (project path) for PDF/X.", "", path=True)
     max_pages: int = setting("Fail the build if the PDF has more pages (0 = no limit).", 0)
+    appendix_order: Literal["cited", "alphabetical"] = setting(
+        "Order of the sources within each group of the appendix: 'cited' (by number, the "
+        "order of first citation) or 'alphabetical' (by author or title, by the Unicode "
+        "Collation Algorithm, so Cyrillic and Latin names sort as readers expect).",
+        "cited",
+    )
     chronology_from: str = setting(
         "Leave out chronology rows that end before this EDTF date (e.g. '2015').", ""
     )
@@ -172,9 +208,12 @@ class Config:
     title: str = setting("Title of the dossier.")
     subtitle: str = setting("Subtitle.", "")
     language: str = setting(
-        "Language as a BCP 47 tag (en-GB, ru, uk); drives hyphenation.",
+        "Language as a BCP 47 tag (en-GB, ru, uk): the words dossier writes (English, "
+        "Russian and Ukrainian built in; others fall back to English), dates, plurals, "
+        "quotation marks, hyphenation, the citation style's locale and the appendix's "
+        "sorting.",
         "en",
-        _pattern(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", "a BCP 47 tag such as en-GB"),
+        _language,
     )
     authors: list[str] = setting("Authors (creators) of the dossier.", [])
     editors: list[str] = setting("Editors credited on the title page.", [])
@@ -218,6 +257,16 @@ class Config:
     )
     editions: dict[str, Edition] = setting("Named editions ([editions.NAME] tables).", {})
     limits: Limits = setting("Resource limits ([limits] table).", Limits())
+    strings: dict[str, Any] = setting(
+        "Your own words for generated text ([strings] table): a catalogue key (see "
+        "'Catalogue keys') = text; a counted message takes a table of CLDR plural forms.",
+        {},
+    )
+    strings_file: str = setting(
+        "A TOML file of more strings, written like [strings] (the manifest's win).",
+        "",
+        path=True,
+    )
     root: Path = field(default=Path("."), metadata={"internal": True})
     manifest: DataFile = field(
         default_factory=lambda: DataFile(MANIFEST, {}), metadata={"internal": True}, repr=False
@@ -233,11 +282,15 @@ class Config:
         return ProjectFiles(self.root, self.limits.max_file_bytes)
 
     def section_files(self) -> list[str]:
-        return [s for s in self.sections if s not in (CHRONOLOGY_MARK, SOURCES_MARK)]
+        """Every section file of the project: the dossier's, then the editions' own."""
+        lists = [self.sections, *(e.sections for e in self.editions.values())]
+        marks = (CHRONOLOGY_MARK, SOURCES_MARK)
+        return list(dict.fromkeys(s for files in lists for s in files if s not in marks))
 
-    def reading_order(self) -> list[str]:
-        """Section paths and the two marks, with missing marks appended in the usual place."""
-        order = list(self.sections)
+    def reading_order(self, edition: Edition | None = None) -> list[str]:
+        """Section paths and the two marks (an edition's own list if it has one), with
+        missing marks appended in the usual place."""
+        order = list(edition.sections if edition and edition.sections else self.sections)
         if self.chronology and CHRONOLOGY_MARK not in order:
             order.append(CHRONOLOGY_MARK)
         if self.sources and SOURCES_MARK not in order:

@@ -8,14 +8,25 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
-from typing import Any
+from typing import Any, TypeVar
 
 from dossier.config.schema import CHRONOLOGY_MARK, GENERATED_PARTS, SOURCES_MARK, Edition
 from dossier.editions.numbering import number
 from dossier.editions.visibility import internal_texts, visible
 from dossier.errors import Location, Problems, did_you_mean
 from dossier.model.dates import parse_date
-from dossier.model.records import Book, Chapter, Dossier, Event, Occurrence, Section, Source
+from dossier.model.records import (
+    Book,
+    Chapter,
+    Dossier,
+    Event,
+    Occurrence,
+    Section,
+    Source,
+    in_language,
+)
+
+_Item = TypeVar("_Item", Event, Source)
 
 
 def edition_stamp(dossier: Dossier, edition: Edition, files: dict[str, str], version: str) -> str:
@@ -36,7 +47,8 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
     _check_parts(dossier, edition, problems)
     book = Book(dossier, edition, stamp, [], [], [], {}, {}, [])
     by_path = {s.path: s for s in dossier.sections}
-    for entry in dossier.config.reading_order():
+    language = edition.language or dossier.config.language
+    for entry in dossier.config.reading_order(edition):
         if entry == CHRONOLOGY_MARK:
             start = _chronology_start(
                 edition,
@@ -44,7 +56,7 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
                 dossier.config.at("editions", edition.name, "chronology_from"),
             )
             events = [
-                _event_view(e, public)
+                _in_language(_event_view(e, public), edition, language, problems)
                 for e in dossier.events
                 if not (public and e.internal) and e.latest >= start
             ]
@@ -70,7 +82,9 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
         book.colophon.file = "title.xhtml"
     number(book)
     cited = [dossier.sources[k] for k in sorted(book.numbers, key=book.numbers.__getitem__)]
-    book.sources = [_source_view(s, public) for s in cited]
+    book.sources = [
+        _in_language(_source_view(s, public), edition, language, problems) for s in cited
+    ]
     based_on = dossier.sources.get(dossier.config.based_on)
     if based_on is not None and public and based_on.internal:
         problems.error(
@@ -78,7 +92,11 @@ def assemble(dossier: Dossier, edition: Edition, stamp: str, problems: Problems)
             "on its cover: make the source public, or drop based_on",
             dossier.config.at("based_on"),
         )
-    book.based_on = _source_view(based_on, public) if based_on is not None else None
+    book.based_on = (
+        _in_language(_source_view(based_on, public), edition, language, problems)
+        if based_on is not None
+        else None
+    )
     for source in cited:
         if public and source.internal:
             where = next((o for o in book.occurrences if o.key == source.key), None)
@@ -109,6 +127,33 @@ def _event_view(event: Event, public: bool) -> Event:
     if "sources" in event.internal_fields:
         hidden["sources"] = []
     return dataclasses.replace(event, **hidden)
+
+
+_FIELDS = {"event": "event", "note": "note", "label": "label"}
+_FIELDS |= {"reliability": "reliability", "internal-notes": "internal_notes"}
+
+
+def _in_language(item: _Item, edition: Edition, language: str, problems: Problems) -> _Item:
+    """The texts an edition in `language` shows, from the item's {language: text} maps.
+    A map without that language, on a field the edition shows, is an error."""
+    if not item.translations:
+        return item
+    chosen: dict[str, Any] = {}
+    for field, texts in item.translations.items():
+        attribute = _FIELDS[field]
+        if not getattr(item, attribute):  # hidden from this audience
+            continue
+        text = in_language(texts, language)
+        if text is None:
+            what = f"event '{item.id}'" if isinstance(item, Event) else f"source '{item.key}'"
+            problems.error(
+                f"{what} has no '{language}' text for '{field}', which edition "
+                f"'{edition.name}' shows: add `{language}: …` to its map",
+                item.where,
+            )
+            continue
+        chosen[attribute] = text
+    return dataclasses.replace(item, **chosen)
 
 
 def _source_view(source: Source, public: bool) -> Source:

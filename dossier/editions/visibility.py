@@ -70,8 +70,12 @@ def internal_texts(dossier: Dossier) -> list[str]:
         texts += [
             str(getattr(event, f, "")) for f in fields if f in ("event", "place", "note", "label")
         ]
+        texts += [t for f in fields for t in event.translations.get(f, {}).values()]
     for source in dossier.sources.values():
         texts.append(source.internal_notes)
+        texts += source.translations.get("internal-notes", {}).values()
+        if source.internal or "reliability" in source.internal_fields:
+            texts += source.translations.get("reliability", {}).values()
         if source.internal:
             texts += [str(v) for v in source.csl.values() if isinstance(v, str)]
             texts += [source.original_name, source.reliability]

@@ -21,6 +21,15 @@ from dossier.model.dates import DateValue
 from dossier.model.markdown import CiteItem
 
 
+def in_language(texts: dict[str, str], language: str) -> str | None:
+    """The text of a {language: text} map for `language`: its own tag, else the same
+    primary language ('uk' for 'uk-UA' and the other way round); None if it has none."""
+    if language in texts:
+        return texts[language]
+    primary = language.split("-")[0].lower()
+    return next((t for tag, t in texts.items() if tag.split("-")[0].lower() == primary), None)
+
+
 @dataclass
 class Heading:
     level: int
@@ -102,6 +111,9 @@ class Event:
     end_year: float = 0.0
     grain: float = 1.0  # the precision of its start, in years (a day or month: 1/12)
     value: DateValue | None = None
+    # texts written as {language: text} maps (event, note, label): field -> language -> text;
+    # the fields above hold the dossier language's text, an edition picks its own
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 SourceGroup = Literal["publications", "official", "testimony", "social-media"]
@@ -135,6 +147,8 @@ class Source:
     internal_notes: str = ""
     internal: bool = False
     internal_fields: frozenset[str] = frozenset()
+    # custom notes written as {language: text} maps (reliability, internal-notes)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
     copies: tuple[SourceCopy, ...] = ()
 
     @property
@@ -229,6 +243,16 @@ class Book:
     @property
     def internal(self) -> bool:
         return self.edition.audience == "internal"
+
+    @property
+    def language(self) -> str:
+        """The edition's language: its own, or the dossier's."""
+        return self.edition.language or self.config.language
+
+    @property
+    def strings(self) -> dict[str, Any]:
+        """The project's own words for this edition: the dossier's, then the edition's."""
+        return {**self.config.strings, **self.edition.strings}
 
     def has(self, part: str) -> bool:
         return "all" in self.edition.parts or part in self.edition.parts

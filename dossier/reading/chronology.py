@@ -9,8 +9,8 @@ from typing import Any
 from dossier.errors import Location, Problems, did_you_mean
 from dossier.model.dates import parse_date
 from dossier.model.markdown import RESERVED_IDS, RESERVED_PREFIXES, parse_inline, slugify
-from dossier.model.records import Event, SourceRef
-from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml
+from dossier.model.records import Event, SourceRef, in_language
+from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml, read_translations
 from dossier.sandbox.files import ProjectFiles
 
 EVENT_KEYS = ("id", "date", "label", "inferred", "event", "place", "sources", "note", "internal")
@@ -27,6 +27,7 @@ def read_chronology(
     max_nodes: int,
     max_line: int,
     problems: Problems,
+    language: str = "en",
 ) -> list[Event]:
     """Read and validate the chronology file; return its events in chronological order."""
     with problems.collect() as caught:
@@ -55,7 +56,7 @@ def read_chronology(
     events = []
     seen: dict[str, Location] = {}
     for index, item in enumerate(items):
-        event = _read_event(data, index, item, problems)
+        event = _read_event(data, index, item, problems, language)
         if event is None:
             continue
         if event.id in seen:
@@ -78,7 +79,31 @@ def _text(data: DataFile, item: dict[str, Any], key: str, index: int, problems: 
     return str(value).strip()
 
 
-def _read_event(data: DataFile, index: int, item: Any, problems: Problems) -> Event | None:
+def _localized(
+    data: DataFile,
+    item: dict[str, Any],
+    key: str,
+    index: int,
+    language: str,
+    problems: Problems,
+    translations: dict[str, dict[str, str]],
+) -> str:
+    """A text that may be a {language: text} map: the dossier language's text (or the
+    map's first); the map goes to `translations`."""
+    value = item.get(key)
+    if not isinstance(value, dict):
+        return _text(data, item, key, index, problems)
+    texts = read_translations(data, ("events", index, key), value, problems)
+    if not texts:
+        return ""
+    translations[key] = texts
+    chosen = in_language(texts, language)
+    return chosen if chosen is not None else next(iter(texts.values()))
+
+
+def _read_event(
+    data: DataFile, index: int, item: Any, problems: Problems, language: str = "en"
+) -> Event | None:
     where = data.at("events", index)
     if not isinstance(item, dict):
         problems.error("each event must be a mapping with date, event and sources", where)
@@ -88,7 +113,8 @@ def _read_event(data: DataFile, index: int, item: Any, problems: Problems) -> Ev
             hint = did_you_mean(key, EVENT_KEYS)
             problems.error(f"unknown event key '{key}'{hint}", data.at("events", index, key))
     date_text = _text(data, item, "date", index, problems)
-    text = _text(data, item, "event", index, problems)
+    translations: dict[str, dict[str, str]] = {}
+    text = _localized(data, item, "event", index, language, problems, translations)
     ok = True
     if not date_text:
         problems.error("event has no 'date' (an EDTF value such as 2022-03~)", where)
@@ -105,7 +131,8 @@ def _read_event(data: DataFile, index: int, item: Any, problems: Problems) -> Ev
                 f"invalid EDTF date '{date_text}': {exc}", data.at("events", index, "date")
             )
             ok = False
-    if text and any(t.type == "citation" for t in parse_inline(text)):
+    texts = translations.get("event", {}).values() or [text]
+    if any(t.type == "citation" for value in texts if value for t in parse_inline(value)):
         problems.error(
             "put citations in the event's 'sources' list, not in its text",
             data.at("events", index, "event"),
@@ -140,7 +167,7 @@ def _read_event(data: DataFile, index: int, item: Any, problems: Problems) -> Ev
         index=index,
         id=event_id or f"ev-{index + 1}",
         date=date_text,
-        label=_text(data, item, "label", index, problems),
+        label=_localized(data, item, "label", index, language, problems, translations),
         event=text,
         sources=sources,
         where=where,
@@ -150,13 +177,14 @@ def _read_event(data: DataFile, index: int, item: Any, problems: Problems) -> Ev
         uncertain=value.uncertain,
         inferred=bool(inferred),
         place=_text(data, item, "place", index, problems),
-        note=_text(data, item, "note", index, problems),
+        note=_localized(data, item, "note", index, language, problems, translations),
         internal=internal,
         internal_fields=internal_fields,
         start_year=value.earliest if not value.start.open else value.latest - 1,
         end_year=value.latest if math.isfinite(value.latest) else value.earliest + 1,
         grain=value.grain,
         value=value,
+        translations=translations,
     )
 
 

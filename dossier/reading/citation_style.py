@@ -82,7 +82,10 @@ def format_items(items: list[dict[str, Any]], style: bytes, language: str) -> di
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
-    items = [{**_shield(item), "id": item["id"]} for item in items]
+    # An entry without a CSL `language` is in the dossier's language: citeproc-py reads it to
+    # decide whether a style's title case applies (English only), so a Ukrainian title
+    # keeps its capitals as written instead of "Звіт Комісії Про Стан Архіву".
+    items = [{"language": language, **_shield(item), "id": item["id"]} for item in items]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = CitationStylesBibliography(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dossier.catalogues import missing_keys
 from dossier.config import Config, load_config
 from dossier.editions.assemble import assemble
 from dossier.errors import Problem, Problems
@@ -44,10 +45,32 @@ def read_project(config: Config) -> tuple[Problems, Dossier, Stylesheets]:
     _read_templates(project, problems)
     check_dossier(dossier, project, problems)
     check_image_metadata(project, problems)
+    _check_languages(config, problems)
     if not problems.errors:
         for edition in config.editions.values():
             assemble(dossier, edition, "", problems)
     return problems, dossier, sheets
+
+
+def _check_languages(config: Config, problems: Problems) -> None:
+    """A language without a built-in catalogue takes English for what the project's
+    strings do not give: a warning listing those keys (an error with --strict)."""
+    languages = {config.language: (config.at("language"), config.strings)}
+    for name, edition in config.editions.items():
+        if edition.language:
+            where = config.at("editions", name, "language")
+            languages.setdefault(edition.language, (where, {**config.strings, **edition.strings}))
+    for language, (where, strings) in languages.items():
+        missing = missing_keys(language, strings)
+        if missing:
+            more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+            shown = ", ".join(missing[:8]) + more
+            problems.warning(
+                f"dossier has no built-in words for '{language}': {len(missing)} generated "
+                f"strings will be English ({shown}); give them in [strings] (see the README's "
+                "catalogue keys)",
+                where,
+            )
 
 
 def _read_templates(project: ProjectFiles, problems: Problems) -> None:

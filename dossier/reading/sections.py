@@ -71,6 +71,7 @@ def read_dossier(
             limits.max_yaml_nodes,
             limits.max_line_chars,
             problems,
+            config.language,
         )
     if len(problems.errors) > errors:
         incomplete.add("chronology")
@@ -84,6 +85,7 @@ def read_dossier(
             limits.max_yaml_nodes,
             limits.max_line_chars,
             problems,
+            config.language,
         )
     if len(problems.errors) > errors:
         incomplete.add("sources")

@@ -11,9 +11,9 @@ import calendar
 from typing import Any
 
 from dossier.errors import Problems, did_you_mean
-from dossier.model.records import Source, SourceGroup
+from dossier.model.records import Source, SourceGroup, in_language
 from dossier.reading.source_copies import read_copies
-from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml
+from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml, read_translations
 from dossier.sandbox.files import ProjectFiles
 
 CSL_TYPES = frozenset(
@@ -55,6 +55,8 @@ organizer original-author performer producer recipient reviewed-author script-wr
 series-creator translator
 """.split()  # noqa: SIM905
 )
+#: custom notes that may be a {language: text} map
+LOCALIZED_CUSTOM = ("reliability", "internal-notes")
 CUSTOM_KEYS = (
     "group",
     "original-name",
@@ -92,6 +94,7 @@ def read_sources(
     max_nodes: int,
     max_line: int,
     problems: Problems,
+    language: str = "en",
 ) -> dict[str, Source]:
     """Read and validate the CSL YAML sources file."""
     with problems.collect() as caught:
@@ -112,7 +115,7 @@ def read_sources(
     sources: dict[str, Source] = {}
     folded: dict[str, Source] = {}  # the CSL processor compares ids ignoring case
     for index, entry in enumerate(entries):
-        source = _read_source(data, index, entry, problems, project)
+        source = _read_source(data, index, entry, problems, project, language)
         if source is None:
             continue
         first = folded.get(source.key.casefold())
@@ -129,7 +132,12 @@ def read_sources(
 
 
 def _read_source(
-    data: DataFile, index: int, entry: Any, problems: Problems, project: ProjectFiles | None = None
+    data: DataFile,
+    index: int,
+    entry: Any,
+    problems: Problems,
+    project: ProjectFiles | None = None,
+    language: str = "en",
 ) -> Source | None:
     at = data.at("references", index)
     if not isinstance(entry, dict):
@@ -214,6 +222,17 @@ def _read_source(
         problems,
     )
     csl = {k: v for k, v in entry.items() if k in CSL_FIELDS and k != "custom"}
+    translations: dict[str, dict[str, str]] = {}
+    notes = {}
+    for field in LOCALIZED_CUSTOM:
+        value = custom.get(field)
+        if isinstance(value, dict):
+            keys = ("references", index, "custom", field)
+            texts = read_translations(data, keys, value, problems)
+            translations[field] = texts
+            chosen = in_language(texts, language)
+            value = chosen if chosen is not None else next(iter(texts.values()), "")
+        notes[field] = str(value or "")
     return Source(
         key=key.strip(),
         csl=csl,
@@ -221,10 +240,11 @@ def _read_source(
         group=group,
         original_name=str(custom.get("original-name") or ""),
         protection=protection,
-        reliability=str(custom.get("reliability") or ""),
-        internal_notes=str(custom.get("internal-notes") or ""),
+        reliability=notes["reliability"],
+        internal_notes=notes["internal-notes"],
         internal=internal,
         internal_fields=fields,
+        translations=translations,
         copies=copies,
     )
 

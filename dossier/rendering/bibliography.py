@@ -44,4 +44,4 @@ def format_sources(book: Any) -> dict[str, str]:
     shown = [*book.sources, *([book.based_on] if book.based_on else [])]
     entries = {s.key: s.csl for s in shown}.items()  # the views: internal fields are gone
     style = style_xml(config.project, config.citation_style, config.at("citation_style"))
-    return format_entries(entries, style, config.language)
+    return format_entries(entries, style, book.language)

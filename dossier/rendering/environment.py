@@ -81,6 +81,7 @@ def make_environment(project: ProjectFiles) -> Environment:
     # the words readers see (`rendering.words`) and the ids of generated anchors
     env.globals.update(
         word=words.word,
+        css_content=words.css_content,
         note_id=note_id,
         noteref_id=noteref_id,
         cite_id=cite_id,
@@ -91,6 +92,8 @@ def make_environment(project: ProjectFiles) -> Environment:
         long_date=words.long_date,
         csl_date=words.csl_date,
         chapter_title=words.chapter_title,
+        css_string=words.css_string,
+        several=words.several,
         tint=tint,
         coord=coord,
     )

@@ -28,7 +28,7 @@ from dossier.model.ids import note_id, noteref_id, source_id
 from dossier.model.records import Book, Chapter, Event, Heading, Occurrence, Source
 from dossier.reading.sources import GROUPS
 from dossier.rendering import source_links
-from dossier.rendering.words import group_title, protection_note
+from dossier.rendering.words import collation_key, group_title, protection_note, sort_name
 from dossier.sandbox.fetcher import project_url
 
 Format = Literal["pdf", "epub", "html"]
@@ -195,11 +195,16 @@ class FormatMarkup:
         return self.book.events.index(event) + 1
 
     def groups(self) -> list[tuple[str, list[Source]]]:
-        return [
-            (group_title(g), [s for s in self.book.sources if s.group == g])
-            for g in GROUPS
-            if any(s.group == g for s in self.book.sources)
-        ]
+        """The appendix's groups in order, each with its sources (by number, or by name)."""
+        alphabetical = self.book.edition.appendix_order == "alphabetical"
+        out = []
+        for group in GROUPS:
+            sources = [s for s in self.book.sources if s.group == group]
+            if alphabetical:
+                sources.sort(key=lambda s: (collation_key(sort_name(s)), self.book.numbers[s.key]))
+            if sources:
+                out.append((group_title(group), sources))
+        return out
 
     def protection_note(self, source: Source) -> str:
         return protection_note(source.protection)

@@ -1,151 +1,171 @@
-"""Every word a reader sees that dossier writes itself, in one place: date labels and month
-names, long dates, the chronology's legend, credits, the timeline's caption and description,
-source group titles and protection notes, the generated chapters' titles, the EPUB's
-accessibility summary and landmarks, and the internal-edition mark.
+"""Every word a reader sees that dossier writes itself is chosen here, in the edition's
+language: date labels with their grammatical case, long dates, plurals and numbers (CLDR
+rules through Babel), the chronology's legend, credits, the timeline's words, source group
+titles and protection notes, the generated chapters' titles, the EPUB's navigation and
+accessibility summary, and the internal-edition mark.
 
-The model keeps data (a parsed `DateValue`, the label a user wrote, a group key); the words
-are chosen here at render time. `MESSAGES` is the catalogue, keyed by message id; the
-functions below compose its entries, so a template calls `word("internal.mark")` or
-`{{ event|date_label }}` and a later language only needs a second catalogue (and, for date
-grammar, its own composition functions).
+The texts themselves are the catalogues of `dossier.catalogues` (one module per language),
+merged with a project's `[strings]`; the model keeps data (a parsed `DateValue`, the label a
+user wrote, a group key). The active catalogue is set per edition by `speaking(book)` (the
+writers and the build enter it), so a template calls `word("internal.mark")` or
+`{{ event|date_label }}` and gets the edition's language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cache
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+from pyuca import Collator
+
+from dossier.catalogues import BUILT_IN, Message, built_in
 from dossier.model.dates import DateValue, Point, parse_date
-from dossier.model.records import Chapter, Event, Source
-
-#: English, the only language for now: message id -> text (`{name}` fields are filled in).
-MESSAGES: dict[str, str] = {
-    # months and seasons (`month.1` … `month.12`; seasons as EDTF numbers them)
-    **{
-        f"month.{n}": name
-        for n, name in enumerate(
-            (
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ),
-            1,
-        )
-    },
-    "season.21": "spring",
-    "season.22": "summer",
-    "season.23": "autumn",
-    "season.24": "winter",
-    "season.other": "season",
-    # date labels: the pieces `date_label` composes
-    "date.year.bce": "{year} BCE",
-    "date.year.inferred": "[{year}]",
-    "date.day": "{day} {month} {year}",
-    "date.day.no-year": "{day} {month}",
-    "date.month": "{month} {year}",
-    "date.month.no-year": "{month}",
-    "date.season": "{season} {year}",
-    "date.decade": "{year}s",
-    "date.approximate": "c. {date}",
-    "date.uncertain": "{date}?",
-    "date.range": "{start} – {end}",
-    "date.range.decades": "{start}s–{end}s",
-    "date.range.years": "{start}–{end}",
-    "date.range.days": "{first}–{last} {month} {year}",
-    "date.until": "until {date}",
-    "date.from": "from {date}",
-    "date.long": "{day} {month} {year}",
-    # the chronology's legend: only the conventions the chronology uses are listed
-    "legend.approximate": "c. = approximate",
-    "legend.uncertain": "? = uncertain",
-    "legend.inferred": "[2022] = year inferred by the editors",
-    # generated chapters (the model keeps their kind; the title is chosen here)
-    "chapter.chronology": "Chronology",
-    "chapter.appendix": "Sources",
-    # source groups in the appendix, and the notes on protected sources
-    "group.publications": "Publications",
-    "group.official": "Official and court documents",
-    "group.testimony": "Interviews and testimony",
-    "group.social-media": "Social media",
-    "protection.pseudonym": "A pseudonym, used by the original publisher to protect this "
-    "source; the dossier does not attempt to identify the person.",
-    "protection.anonymous": "An anonymous source, as published; the dossier does not attempt "
-    "to identify the person.",
-    # the credit of the work a dossier reproduces
-    "credit.title": "“{title}”",
-    "credit.based-on": "Based on {credit}",
-    # the internal-edition mark (every page, the metadata, the cover)
-    "internal.mark": "INTERNAL — not for distribution",
-    "internal.mark.inline": "INTERNAL, not for distribution",
-    "internal.keyword": "INTERNAL",
-    # the timeline figure
-    "timeline.caption": "Numbers are rows of the chronology table. Bars are periods, dots "
-    "single dates; hatched bars and hollow dots are approximate, “?” marks uncertain dates. "
-    "The axis is broken (//) where decades pass without events, and within a segment the "
-    "scale is compressed where events are sparse and widened where they crowd.",
-    "timeline.alt": "Timeline of the {count} events of the chronology, from {first} to "
-    "{last}{broken}. Each marker is numbered as its row in the chronology table, which gives "
-    "the full text.",
-    "timeline.alt.broken": " on an axis broken into {count} segments ({spans})",
-    "timeline.uncertain": "?",
-    # EPUB navigation and accessibility metadata
-    "epub.cover": "Cover",
-    "epub.title-page": "Title page",
-    "epub.contents": "Contents",
-    "epub.contents.internal": "Contents — {mark}",
-    "epub.start": "Start of content",
-    "epub.landmarks": "Landmarks",
-    "epub.page-list": "Pages",
-    # the HTML edition's navigation (the one-page web edition)
-    "html.skip": "Skip to the text",
-    "html.contents": "Contents",
-    "html.notes": "Notes",
-    "html.notes-of": "Notes to “{title}”",
-    "html.note-back": "Back to the text",
-    "html.note-close": "Close",
-    "html.edition": "This edition",
-    # `dossier serve` (the live preview; never in a built file)
-    "serve.problem": "The project has a mistake; the page shows the last version that built.",
-    "serve.pdf": "PDF of this edition",
-    "serve.internal-error": "dossier failed on this change (a bug, not your mistake): "
-    "the terminal running `dossier serve` shows the details.",
-    # a source's other copies, after its live address in the appendix:
-    # "(archived 24 November 2026: https://web.archive.org/…; mirror: https://…)"
-    "copy.archived": "archived {date}",
-    "copy.archived-undated": "archived",
-    "copy.mirror": "mirror",
-    # archive editions only: the snapshot attached to the PDF
-    "copy.attached": "copy saved {date} attached to this file as {file}",
-    "epub.summary": "Reflowable text with a navigable table of contents, headings for every "
-    "chapter and section, footnotes as EPUB notes with links back, data tables with header "
-    "cells, and text alternatives for the cover and the timeline figure (whose content is "
-    "also given as the chronology table).",
-}
+from dossier.model.records import Book, Chapter, Event, Source
 
 
-def word(key: str, **values: object) -> str:
-    """The catalogue's text for `key`, with its `{fields}` filled in."""
-    text = MESSAGES[key]
+@dataclass(frozen=True)
+class Catalogue:
+    """The words of one language: English, under the language's built-in catalogue, under
+    the project's own strings."""
+
+    language: str
+    messages: Mapping[str, Message] = field(repr=False)
+
+    @property
+    def locale(self) -> Locale:
+        return _locale(self.language)
+
+
+@cache
+def _locale(language: str) -> Locale:
+    for tag in (language.replace("-", "_"), language.split("-")[0], "en"):
+        try:
+            return Locale.parse(tag)
+        except (UnknownLocaleError, ValueError):
+            continue
+    raise AssertionError("Babel has no English locale")  # pragma: no cover
+
+
+def catalogue_for(language: str, strings: Mapping[str, Message] | None = None) -> Catalogue:
+    """The catalogue of `language` ('uk', 'en-GB', 'ka' falls back to English) with a
+    project's own `strings` on top."""
+    return Catalogue(language, {**BUILT_IN["en"], **built_in(language), **(strings or {})})
+
+
+ENGLISH = catalogue_for("en")
+_ACTIVE: ContextVar[Catalogue] = ContextVar("dossier_words", default=ENGLISH)
+
+
+@contextmanager
+def speaking(what: Book | Catalogue) -> Iterator[Catalogue]:
+    """Choose the words of an edition (its language and the project's strings) for
+    everything rendered inside the block."""
+    catalogue = what if isinstance(what, Catalogue) else book_catalogue(what)
+    token = _ACTIVE.set(catalogue)
+    try:
+        yield catalogue
+    finally:
+        _ACTIVE.reset(token)
+
+
+def book_catalogue(book: Book) -> Catalogue:
+    return catalogue_for(book.language, book.strings)
+
+
+def active() -> Catalogue:
+    """The catalogue in use (English outside any `speaking` block)."""
+    return _ACTIVE.get()
+
+
+def word(key: str, count: int | None = None, select: str | None = None, **values: object) -> str:
+    """The catalogue's text for `key`, with its `{fields}` filled in. `count` chooses a
+    plural form by the language's CLDR rules (and fills `{count}`, formatted as the
+    language writes numbers); `select` chooses a form by name ('single'/'several',
+    a decade's digit), falling back to 'other'."""
+    return _compose(key, count, select, values)
+
+
+def _compose(key: str, count: int | None, select: str | None, values: dict[str, object]) -> str:
+    catalogue = _ACTIVE.get()
+    message = catalogue.messages[key]
+    if isinstance(message, dict):
+        if count is not None:
+            form = catalogue.locale.plural_form(count)
+            values["count"] = number(count)
+        else:
+            form = select or "other"
+        text = message.get(form) or message.get("other") or next(iter(message.values()))
+    else:
+        text = message
+        if count is not None:
+            values["count"] = number(count)
+    if any(isinstance(v, Markup) for v in values.values()):
+        # a value that is already markup (a linked address) stays markup; the rest is escaped
+        return Markup(escape(text)).format(**values)
     return text.format(**values) if values else text
 
 
+def number(value: int | float) -> str:
+    """A number as the language writes it ('1,200', '1 200')."""
+    return format_decimal(value, locale=_ACTIVE.get().locale)
+
+
+def several(items: object) -> str:
+    """The form of a label before a list: 'single' or 'several' (`{{ word(key,
+    select=rows|several) }}`)."""
+    return "single" if len(items) == 1 else "several"  # type: ignore[arg-type]
+
+
+def css_string(text: str) -> str:
+    """Text as a quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>\n\r' or ord(c) < 32 else c for c in text)
+    return f'"{escaped}"'
+
+
+def css_content(key: str, **counters: str) -> str:
+    """A message as a CSS `content` value, its `{fields}` named in `counters` becoming
+    counters: 'page {page} of {pages}' -> '"page " counter(page) " of " counter(pages)'."""
+    marks: dict[str, object] = {name: f"\0{counter}\0" for name, counter in counters.items()}
+    parts = _compose(key, None, None, marks).split("\0")
+    out = [
+        f"counter({part})" if i % 2 else css_string(part) for i, part in enumerate(parts) if part
+    ]
+    return " ".join(out) or '""'
+
+
 def month_name(month: int) -> str:
-    """1 -> 'January'."""
+    """1 -> 'January'; in a day date ('24 серпня'), the genitive."""
     return word(f"month.{month}")
+
+
+def month_standalone(month: int) -> str:
+    """1 -> 'January'; a month without a day ('березень 2022'), the nominative."""
+    return word(f"month.standalone.{month}")
 
 
 def month_abbreviation(month: int) -> str:
     """1 -> 'Jan' (timeline ticks)."""
-    return month_name(month)[:3]
+    return word(f"month.short.{month}")
+
+
+def roman(value: int) -> str:
+    """20 -> 'XX' (centuries in ru/uk). Hand-written: Babel does not format Roman numerals
+    and a dependency for ten lines is not worth it."""
+    out = ""
+    for amount, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while value >= amount:
+            out, value = out + letters, value - amount
+    return out
 
 
 # -- dates -----------------------------------------------------------------------------------
@@ -154,22 +174,36 @@ def _year(y: int, inferred: bool) -> str:
     return word("date.year.inferred", year=text) if inferred else text
 
 
-def _point_label(p: Point, inferred: bool, with_year: bool = True) -> str:
+def _season(season: int, genitive: bool) -> str:
+    form = "season.genitive" if genitive else "season"
+    key = f"{form}.{season}"
+    return word(key if key in _ACTIVE.get().messages else f"{form}.other")
+
+
+def _point_label(p: Point, inferred: bool, with_year: bool = True, genitive: bool = False) -> str:
+    """One end of a date. `genitive`: after a preposition or "c." ("ок. марта 2022");
+    approximate dates take it too. English has one form of each word."""
     (y1, m1, d1), (y2, m2, d2) = p.first, p.last
     year = _year(y1, inferred)
+    genitive = genitive or p.approximate
     if p.season:
-        season = MESSAGES.get(f"season.{p.season}", word("season.other"))
-        text = word("date.season", season=season, year=year)
+        text = word("date.season", season=_season(p.season, genitive), year=year)
     elif p.first == p.last:
         key = "date.day" if with_year else "date.day.no-year"
         text = word(key, day=d1, month=month_name(m1), year=year)
     elif y1 == y2 and m1 == m2 and d1 == 1:
         key = "date.month" if with_year else "date.month.no-year"
-        text = word(key, month=month_name(m1), year=year)
+        month = month_name(m1) if genitive else month_standalone(m1)
+        text = word(key, month=month, year=year)
     elif y1 == y2 and (m1, d1, m2, d2) == (1, 1, 12, 31):
         text = year
-    elif (y2 - y1 == 9 and y1 % 10 == 0) or (y2 - y1 == 99 and y1 % 100 == 0):
-        text = word("date.decade", year=y1)
+    elif y2 - y1 == 9 and y1 % 10 == 0:
+        key = "date.decade.genitive" if genitive else "date.decade"
+        text = word(key, year=y1, select=str(y1 // 10 % 10))
+    elif y2 - y1 == 99 and y1 % 100 == 0:
+        key = "date.century.genitive" if genitive else "date.century"
+        century = roman(y1 // 100 + 1) if y1 >= 0 else str(y1)
+        text = word(key, year=y1, century=century)
     else:
         text = word(
             "date.range",
@@ -184,20 +218,22 @@ def _point_label(p: Point, inferred: bool, with_year: bool = True) -> str:
 
 
 def date_label(value: DateValue, inferred: bool = False) -> str:
-    """How readers see a date: '24 February 2022', 'c. March 2022', '1930s', '1920s–1940s'.
-    `inferred`: the year was inferred by the editors, shown as '[2022]'."""
+    """How readers see a date: '24 February 2022', 'c. March 2022', '1930s', '1920s–1940s'
+    ('24 лютого 2022', 'бл. березня 2022', '1930-ті'). `inferred`: the year was inferred
+    by the editors, shown as '[2022]'."""
     start, end = value.start, value.end
     if end is None:
         return _point_label(start, inferred)
     if start.open:
-        return word("date.until", date=_point_label(end, inferred))
+        return word("date.until", date=_point_label(end, inferred, genitive=True))
     if end.open:
-        return word("date.from", date=_point_label(start, inferred))
+        return word("date.from", date=_point_label(start, inferred, genitive=True))
     plain = not (start.approximate or start.uncertain or end.approximate or end.uncertain)
     (y1, m1, d1), (y2, m2, d2) = start.first, end.last
     whole_years = (m1, d1, m2, d2) == (1, 1, 12, 31) and start.last[0] == y1
     if plain and whole_years and y1 % 10 == 0 and y2 % 10 == 9 and y2 - y1 > 9:
-        return word("date.range.decades", start=y1, end=y2 - 9)
+        last = y2 - 9
+        return word("date.range.decades", start=y1, end=last, select=str(last // 10 % 10))
     if plain and whole_years:
         return word("date.range.years", start=_year(y1, inferred), end=_year(y2, inferred))
     if plain and start.first == start.last and end.first == end.last and y1 == y2:
@@ -226,7 +262,7 @@ def event_date_label(event: Event) -> str:
 
 
 def long_date(value: dt.date) -> str:
-    """'24 November 2026'."""
+    """'24 November 2026', '24 листопада 2026'."""
     return word("date.long", day=value.day, month=month_name(value.month), year=value.year)
 
 
@@ -239,9 +275,11 @@ def csl_date(value: object) -> str:
     if "raw" in value:
         return str(value["raw"])
     parts = (value.get("date-parts") or [[]])[0]  # checked: a real day, in any year
-    day = [str(parts[2])] if len(parts) == 3 else []
-    month = [month_name(parts[1])] if len(parts) >= 2 else []
-    return " ".join([*day, *month, *(str(p) for p in parts[:1])])
+    if len(parts) == 3:
+        return word("date.day", day=parts[2], month=month_name(parts[1]), year=parts[0])
+    if len(parts) == 2:
+        return word("date.month", month=month_standalone(parts[1]), year=parts[0])
+    return str(parts[0]) if parts else ""
 
 
 def legend(events: Iterable[Event]) -> list[str]:
@@ -271,6 +309,28 @@ def credit(source: Source | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
+@cache
+def _collator() -> Collator:
+    return Collator()  # the Default Unicode Collation Element Table, read once
+
+
+def collation_key(text: str) -> tuple[int, ...]:
+    """A key that sorts text by the Unicode Collation Algorithm (pyuca): 'Ёлкин' beside
+    'Елкин', 'Émile' beside 'Emil', capitals with their small letters."""
+    return tuple(_collator().sort_key(text))
+
+
+def sort_name(source: Source) -> str:
+    """What the alphabetical appendix sorts a source by: its first author, else its title."""
+    authors = source.csl.get("author")
+    if isinstance(authors, list) and authors and isinstance(authors[0], dict):
+        first = authors[0]
+        name = first.get("literal") or f"{first.get('family', '')} {first.get('given', '')}"
+        if str(name).strip():
+            return str(name).strip()
+    return source.title
+
+
 def group_title(group: str) -> str:
     """The appendix heading of a source group ('official' -> 'Official and court documents')."""
     return word(f"group.{group}")
@@ -278,7 +338,8 @@ def group_title(group: str) -> str:
 
 def protection_note(protection: str) -> str:
     """What the appendix says about a protected source ('' when it is not protected)."""
-    return MESSAGES.get(f"protection.{protection}", "") if protection else ""
+    key = f"protection.{protection}"
+    return word(key) if protection and key in _ACTIVE.get().messages else ""
 
 
 def chapter_title(chapter: Chapter) -> str:

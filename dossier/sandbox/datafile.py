@@ -239,3 +239,24 @@ def internal_flag(
         return False, frozenset(value)
     problems.error("'internal' must be true/false or a list of field names", where)
     return False, frozenset()
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def read_translations(
+    data: DataFile, keys: tuple[str | int, ...], value: dict[Any, Any], problems: Problems
+) -> dict[str, str]:
+    """A {language: text} map ({en: …, uk: …}): language tags to non-empty texts."""
+    texts: dict[str, str] = {}
+    if not value:
+        problems.error("a {language: text} map needs at least one language", data.at(*keys))
+    for tag, text in value.items():
+        where = data.at(*keys, tag)
+        if not isinstance(tag, str) or not _LANGUAGE_TAG.fullmatch(tag):
+            problems.error(f"'{tag}' is not a language tag (such as en, ru, uk)", where)
+        elif not isinstance(text, str | int | float) or isinstance(text, bool):
+            problems.error(f"the '{tag}' text must be text", where)
+        elif str(text).strip():
+            texts[tag] = str(text).strip()
+    return texts

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from dossier.config import load_config
 from dossier.errors import ConfigError, DossierError
 from dossier.rendering.environment import make_environment
+from dossier.rendering.words import catalogue_for, speaking
 from dossier.serve.preview import Preview, Shown
 from dossier.serve.watch import start_watching
 
@@ -41,8 +42,10 @@ class PreviewServer(ThreadingHTTPServer):
         self.preview = preview
         self.stopping = threading.Event()
         self.hosts = {f"{HOST}:{self.server_port}", f"localhost:{self.server_port}"}
-        env = make_environment(load_config(preview.root).project)
+        config = load_config(preview.root)
+        env = make_environment(config.project)
         self.templates = env
+        self.words = catalogue_for(config.language, config.strings)  # the dossier's language
         self.script = env.get_template("serve/live.js").render()
         digest = hashlib.sha256(self.script.encode()).digest()
         # the page may load nothing from outside itself; the one script is ours, by hash
@@ -58,14 +61,15 @@ class PreviewServer(ThreadingHTTPServer):
     def page(self, shown: Shown) -> bytes:
         """The last good page with the live part before its end (a template's markup)."""
         env = self.templates
-        live = env.get_template("serve/live.html").render(
-            problems=shown.problems,
-            failed=shown.failed,
-            generation=shown.generation,
-            events=EVENTS,
-            pdf=PDF,
-            script=Markup(self.script),
-        )
+        with speaking(self.words):
+            live = env.get_template("serve/live.html").render(
+                problems=shown.problems,
+                failed=shown.failed,
+                generation=shown.generation,
+                events=EVENTS,
+                pdf=PDF,
+                script=Markup(self.script),
+            )
         text = shown.page.decode() if shown.page else env.get_template("serve/empty.html").render()
         head, end, tail = text.rpartition("</body>")
         return (head + live + end + tail if end else text + live).encode()

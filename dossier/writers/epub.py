@@ -21,7 +21,7 @@ from dossier.reading.styles import Stylesheets
 from dossier.rendering.context import Assets, template_context
 from dossier.rendering.environment import theme_file
 from dossier.rendering.formats import EpubMarkup
-from dossier.rendering.words import chapter_title, word
+from dossier.rendering.words import chapter_title, speaking, word
 from dossier.sandbox.fetcher import media_type
 from dossier.sandbox.fonts import theme_font
 from dossier.sandbox.images import strip_metadata
@@ -31,7 +31,6 @@ from dossier.writers.theme_fonts import theme_fonts
 #: EPUB Accessibility 1.1's conformance statement, claimed only by an edition whose build
 #: audits hold (see `conformance`)
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-CERTIFIER = "dossier (automated build checks)"
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ACCESSIBILITY = (
@@ -140,8 +139,21 @@ def write_epub(
     version: str,
     pagination: Pagination | None = None,
 ) -> bytes:
-    """The edition as EPUB 3 bytes; with `pagination`, page-break markers where each page
-    of that PDF begins, and a page-list."""
+    """The edition as EPUB 3 bytes, in the edition's language; with `pagination`,
+    page-break markers where each page of that PDF begins, and a page-list."""
+    with speaking(book):
+        return _write_epub(book, env, sheets, assets, cover_png, version, pagination)
+
+
+def _write_epub(
+    book: Book,
+    env: Environment,
+    sheets: Stylesheets,
+    assets: Assets,
+    cover_png: bytes,
+    version: str,
+    pagination: Pagination | None,
+) -> bytes:
     from ebooklib import epub
 
     config = book.config
@@ -150,7 +162,7 @@ def write_epub(
     eb = epub.EpubBook()
     eb.set_identifier(config.identifier)
     eb.set_title(config.title)
-    eb.set_language(config.language)
+    eb.set_language(book.language)
     if config.subtitle:
         eb.add_metadata("DC", "title", config.subtitle, {"id": "subtitle"})
         eb.add_metadata(
@@ -202,7 +214,7 @@ def write_epub(
         eb.add_metadata(
             "OPF",
             "a11y:certifiedBy",
-            CERTIFIER,
+            word("epub.certifier"),
             {"property": "a11y:certifiedBy", "id": "certifier"},
         )
 
@@ -232,7 +244,7 @@ def write_epub(
     context = template_context(book, markup, assets, "../images/timeline.svg", version)
 
     def page(uid: str, file: str, title: str, template: str, **extra: Any) -> Any:
-        item = epub.EpubHtml(uid=uid, file_name=f"text/{file}", title=title, lang=config.language)
+        item = epub.EpubHtml(uid=uid, file_name=f"text/{file}", title=title, lang=book.language)
         content = env.get_template(template).render({**context, **extra})
         if not content.strip():
             raise OutputError(f"template '{template}' produced an empty page")
@@ -302,7 +314,7 @@ def write_epub(
             "mtime": when,
             "landmark_title": word("epub.landmarks"),
         },
-        config.language,
+        book.language,
         zip_time(when),
     )
     if page_list:

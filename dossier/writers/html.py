@@ -19,6 +19,7 @@ from dossier.reading.styles import Stylesheets
 from dossier.rendering.context import Assets, template_context
 from dossier.rendering.environment import theme_file
 from dossier.rendering.formats import HtmlMarkup
+from dossier.rendering.words import speaking
 from dossier.writers.html_embed import Embedder, font_faces, inline_stylesheet
 
 DATA_URL = re.compile(r"data:[^\"')\s]+")
@@ -30,7 +31,14 @@ THEME = ("epub.css", "html.css")
 def render_html_page(
     book: Book, env: Environment, sheets: Stylesheets, assets: Assets, version: str
 ) -> str:
-    """The edition as one HTML document, every resource inside it."""
+    """The edition as one HTML document, every resource inside it, in its language."""
+    with speaking(book):
+        return _render_html_page(book, env, sheets, assets, version)
+
+
+def _render_html_page(
+    book: Book, env: Environment, sheets: Stylesheets, assets: Assets, version: str
+) -> str:
     config = book.config
     project = config.project
     embed = Embedder(project)

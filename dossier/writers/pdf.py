@@ -18,6 +18,7 @@ from jinja2.environment import Environment
 from dossier.model.records import Book
 from dossier.rendering.context import Assets
 from dossier.rendering.formats import PageMap
+from dossier.rendering.words import speaking
 from dossier.writers.page_starts import page_starts
 from dossier.writers.pdf_chunks import chunk_count, render_in_chunks
 from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
@@ -35,6 +36,23 @@ def write_pdf(
     attachments: Callable[[], list[Any]] | None = None,
     max_pages: int = 0,
     chunks: int | None = None,
+) -> PdfOutput:
+    """Lay out and write the edition, in its language; returns the PDF bytes and where
+    every anchor landed. Long editions are rendered in `chunks` parallel parts (by default
+    chosen from their length, see `parallel`); the result is the same page for page."""
+    with speaking(book):
+        return _write_pdf(book, env, assets, version, hints, attachments, max_pages, chunks)
+
+
+def _write_pdf(
+    book: Book,
+    env: Environment,
+    assets: Assets,
+    version: str,
+    hints: dict[str, int] | None,
+    attachments: Callable[[], list[Any]] | None,
+    max_pages: int,
+    chunks: int | None,
 ) -> PdfOutput:
     """Lay out and write the edition; returns the PDF bytes and where every anchor landed.
     Long editions are rendered in `chunks` parallel parts (by default chosen from their

@@ -24,7 +24,7 @@ from dossier.errors import ContentError, OutputError, over_limit
 from dossier.model.records import Book, Chapter
 from dossier.rendering.context import Assets, template_context
 from dossier.rendering.formats import PageMap, PdfMarkup
-from dossier.rendering.words import word
+from dossier.rendering.words import speaking, word
 from dossier.sandbox.fetcher import (
     GENERATED_ORIGIN,
     PROJECT_ORIGIN,
@@ -62,6 +62,19 @@ def render_html(
 ) -> str:
     """The edition as one HTML document for WeasyPrint: all of it, or a part (the front
     matter and/or some chapters) for chunked rendering."""
+    with speaking(book):
+        return _render_html(book, env, assets, version, pages, front, chapters)
+
+
+def _render_html(
+    book: Book,
+    env: Environment,
+    assets: Assets,
+    version: str,
+    pages: PageMap,
+    front: bool,
+    chapters: list[Chapter] | None,
+) -> str:
     markup = PdfMarkup(book, env, pages)
     context = template_context(book, markup, assets, f"{GENERATED_ORIGIN}{TIMELINE}", version)
     context["page_css"] = Markup(
