@@ -167,6 +167,7 @@ def _render(
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused)."""
     jobs = []
+    fonts = cache.state / "fonts"  # subset EPUB fonts, by content (see writers.epub_fonts)
     paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
@@ -194,14 +195,16 @@ def _render(
             elif "pdf" in fmts:
                 paginated.append((book, assets))
             else:
-                jobs.append(Job(job_name, _epub, (book, sheets, assets, None)))
+                jobs.append(Job(job_name, _epub, (book, sheets, assets, None, fonts)))
     results = workers.run(jobs)
     later = []
     for book, assets in paginated:
         pdf = results[f"{book.edition.name} PDF"]
         source = output_name(config.name, book.edition.name, book.stamp, "pdf")
         pagination = _pagination(book, f"{config.identifier} (PDF: {source})", pdf[2], pdf[3])
-        later.append(Job(f"{book.edition.name} EPUB", _epub, (book, sheets, assets, pagination)))
+        later.append(
+            Job(f"{book.edition.name} EPUB", _epub, (book, sheets, assets, pagination, fonts))
+        )
     results.update(workers.run(later))
     files = dict(reused)
     for job in [*jobs, *later]:
@@ -254,7 +257,7 @@ def _pdf(
 
 
 def _epub(
-    book: Book, sheets: Stylesheets, assets: Assets, pagination: Any
+    book: Book, sheets: Stylesheets, assets: Assets, pagination: Any, fonts: Path | None = None
 ) -> tuple[bytes, int | None, dict[str, int] | None, None]:
     """In a worker: the edition's EPUB (with `pagination`: marked with its PDF's pages)."""
     from dossier.rendering.environment import make_environment
@@ -262,7 +265,8 @@ def _epub(
 
     env = make_environment(book.config.project)
     cover = _cover(book, sheets)
-    return write_epub(book, env, sheets, assets, cover, __version__, pagination), None, None, None
+    data = write_epub(book, env, sheets, assets, cover, __version__, pagination, fonts)
+    return data, None, None, None
 
 
 def _refuse_identifying_images(config: Config, inputs: dict[str, str]) -> None:

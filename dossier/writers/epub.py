@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from jinja2.environment import Environment
@@ -21,9 +22,10 @@ from dossier.reading.styles import Stylesheets
 from dossier.rendering.context import Assets, template_context
 from dossier.rendering.environment import theme_file
 from dossier.rendering.formats import EpubMarkup
-from dossier.rendering.words import chapter_title, word
+from dossier.rendering.words import MESSAGES, chapter_title, word
 from dossier.sandbox.fetcher import media_type
 from dossier.sandbox.images import strip_metadata
+from dossier.writers.epub_fonts import characters, is_font, subset_font
 from dossier.writers.epub_pages import Pagination, paginate
 
 #: EPUB Accessibility 1.1's conformance statement, claimed only by an edition whose build
@@ -137,9 +139,10 @@ def write_epub(
     cover_png: bytes,
     version: str,
     pagination: Pagination | None = None,
+    font_cache: Path | None = None,
 ) -> bytes:
     """The edition as EPUB 3 bytes; with `pagination`, page-break markers where each page
-    of that PDF begins, and a page-list."""
+    of that PDF begins, and a page-list. Fonts are subset (cached in `font_cache`)."""
     from ebooklib import epub
 
     config = book.config
@@ -209,8 +212,13 @@ def write_epub(
         eb.add_item(item)
         return item
 
+    fonts: list[tuple[str, str]] = []  # (uid, path): added once the text is known
+
     def add_project_files(prefix: str, paths: list[str]) -> None:
         for n, path in enumerate(paths, 1):
+            if is_font(path):
+                fonts.append((f"{prefix}-{n}", path))
+                continue
             data = strip_metadata(project.read_bytes(path), path)  # images lose their EXIF…
             add_file(f"{prefix}-{n}", f"project/{path}", media_type(path), data)
 
@@ -280,6 +288,27 @@ def write_epub(
             (item, chapter.id) for chapter, item in zip(book.chapters, items, strict=True)
         ]
         page_list = paginate(documents, pagination)
+    page_list_markup = ""
+    if page_list:
+        page_list_markup = env.get_template("epub/page-list.xhtml").render(pages=page_list)
+    # every font subset to what the book shows: its pages, the navigation, the edition's
+    # words and the stylesheets' generated strings (see epub_fonts)
+    shown = characters(
+        [
+            *(str(item.content) for item in (cover, title, *items)),
+            *(chapter_title(chapter) for chapter in book.chapters),
+            contents,
+            word("epub.landmarks"),
+            *(entry["title"] for entry in eb.guide),
+            page_list_markup,
+            *MESSAGES.values(),
+            theme_file("epub.css").decode("utf-8", "replace"),
+            *(project.read_text(path) for path in sheets.files),
+        ]
+    )
+    for uid, path in fonts:
+        data = subset_font(project.read_bytes(path), shown, font_cache)
+        add_file(uid, f"project/{path}", media_type(path), data)
     out = io.BytesIO()
     writer = _writer_class()(
         out,
@@ -295,8 +324,7 @@ def write_epub(
         config.language,
         zip_time(when),
     )
-    if page_list:
-        writer.page_list = env.get_template("epub/page-list.xhtml").render(pages=page_list)
+    writer.page_list = page_list_markup
     writer.process()
     writer.write()
     return out.getvalue()
