@@ -93,7 +93,8 @@ def build(
         steps = Steps(3)
         count = sum(len(f) for _, f in plan)
         limits = JobLimits(config.limits.render_timeout, config.limits.render_memory_mb)
-        with Workers(limits, warm=_warm, expected=count) as workers:
+        warm = partial(_warm, {f for _, fmts in plan for f in fmts})
+        with Workers(limits, warm=warm, expected=count) as workers:
             with steps("Reading and checking the project"):
                 cache.load_memos()
                 books, sheets, inputs = _read(config, plan)
@@ -149,10 +150,13 @@ def _read(
     return books, sheets, inputs
 
 
-def _warm() -> None:
-    """What a worker imports while the parent reads the project."""
+def _warm(formats: set[str]) -> None:
+    """What a worker imports while the parent reads the project (WeasyPrint alone takes
+    0.4 s: not for an EPUB-only build)."""
     import ebooklib.epub  # noqa: F401
-    import weasyprint  # noqa: F401
+
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
 
 
 def _render(
@@ -167,7 +171,7 @@ def _render(
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused)."""
     jobs = []
-    fonts = cache.state / "fonts"  # subset EPUB fonts, by content (see writers.epub_fonts)
+    fonts = cache.state / "epub"  # subset fonts and covers, by content (writers.epub_fonts)
     paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
@@ -264,7 +268,7 @@ def _epub(
     from dossier.writers.epub import write_epub
 
     env = make_environment(book.config.project)
-    cover = _cover(book, sheets)
+    cover = _cover(book, sheets, fonts)
     data = write_epub(book, env, sheets, assets, cover, __version__, pagination, fonts)
     return data, None, None, None
 
@@ -360,9 +364,11 @@ def _output(folder: Path, record: dict[str, Any], reused: bool) -> Output:
     )
 
 
-def _cover(book: Book, sheets: Stylesheets) -> bytes:
+def _cover(book: Book, sheets: Stylesheets, cache: Path | None = None) -> bytes:
+    """The EPUB's cover image (kept in `cache` by what it is drawn from)."""
     from dossier.rendering.cover import CoverText, render_cover
     from dossier.rendering.words import credit, long_date, word
+    from dossier.writers.epub_fonts import cached_bytes
 
     config = book.config
     project = config.project
@@ -378,9 +384,10 @@ def _cover(book: Book, sheets: Stylesheets) -> bytes:
         else config.description[:200],
         footer=f"{config.publisher + ' · ' if config.publisher else ''}{long_date(config.date)}",
     )
-    return render_cover(
-        text,
-        config.accent_colour,
-        project.read_bytes(bold.path) if bold else None,
-        project.read_bytes(regular.path) if regular else None,
+    faces = [project.read_bytes(f.path) if f else b"" for f in (bold, regular)]
+    key = [b"cover", repr(text).encode(), config.accent_colour.encode()]
+    return cached_bytes(
+        cache,
+        key + faces,
+        lambda: render_cover(text, config.accent_colour, faces[0] or None, faces[1] or None),
     )

@@ -29,10 +29,11 @@ import io
 import os
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dossier.reading.styles import FONT_SUFFIXES
+from dossier.sandbox.fingerprint import fingerprint
 
 #: Bump when the subsetting options change (cached subsets then no longer match).
 OPTIONS_VERSION = "1"
@@ -70,10 +71,17 @@ def subset_font(data: bytes, chars: str, cache: Path | None = None) -> bytes:
     """The font (TrueType, OpenType or WOFF/WOFF2, kept in its format) with only the glyphs
     for `chars` (and what its layout features reach from them). Deterministic: the same
     bytes for the same font and characters, cached or not."""
-    key = hashlib.sha256(
-        b"\0".join([OPTIONS_VERSION.encode(), data, chars.encode("utf-8")])
-    ).hexdigest()
-    stored = cache / f"{key}.font" if cache else None
+    key = [OPTIONS_VERSION.encode(), data, chars.encode("utf-8")]
+    return cached_bytes(cache, key, lambda: _subset(data, chars))
+
+
+def cached_bytes(cache: Path | None, key: list[bytes], compute: Callable[[], bytes]) -> bytes:
+    """`compute()`, kept in the `cache` folder under the SHA-256 of `key` (everything the
+    result depends on, besides the code and engines), and read from there while it is
+    kept."""
+    parts = [fingerprint().encode(), *key]  # other code or engines: computed again
+    digest = hashlib.sha256(b"".join(hashlib.sha256(k).digest() for k in parts)).hexdigest()
+    stored = cache / f"{digest}.font" if cache else None
     if stored is not None:
         try:
             found = stored.read_bytes()
@@ -81,7 +89,7 @@ def subset_font(data: bytes, chars: str, cache: Path | None = None) -> bytes:
             return found
         except OSError:
             pass
-    result = _subset(data, chars)
+    result = compute()
     if stored is not None:
         _store(stored, result)
     return result

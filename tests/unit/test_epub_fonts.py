@@ -80,3 +80,19 @@ def test_prune_keeps_the_most_recently_used(tmp_path: Path) -> None:
 def test_font_files_are_recognised_by_suffix() -> None:
     assert is_font("styles/fonts/A.TTF") and is_font("a.woff2") and is_font("b.otf")
     assert not is_font("styles/fonts.css")
+
+
+def test_cached_bytes_are_keyed_by_every_part(tmp_path: Path) -> None:
+    from dossier.writers.epub_fonts import cached_bytes
+
+    calls: list[int] = []
+
+    def compute() -> bytes:
+        calls.append(1)
+        return b"drawn %d" % len(calls)
+
+    assert cached_bytes(tmp_path, [b"a", b"b"], compute) == b"drawn 1"
+    assert cached_bytes(tmp_path, [b"a", b"b"], compute) == b"drawn 1"  # from the cache
+    assert cached_bytes(tmp_path, [b"ab", b""], compute) == b"drawn 2"  # parts not run together
+    assert cached_bytes(None, [b"a", b"b"], compute) == b"drawn 3"  # no cache: computed
+    assert len(calls) == 3
