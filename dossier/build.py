@@ -195,7 +195,8 @@ def _render(
                 if attach:  # refused now rather than after the layout
                     _refuse_identifying_images(config, attach)
                 hints = cache.hints(book.edition.name)
-                jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach)))
+                layout = (cache.state / "layout", not force)  # --force: lay out every chunk
+                jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach, layout)))
             elif "pdf" in fmts:
                 paginated.append((book, assets))
             else:
@@ -238,6 +239,7 @@ def _pdf(
     assets: Assets,
     hints: dict[str, int],
     attach: dict[str, str] | None,
+    layout: tuple[Path | None, bool] = (None, True),
 ) -> tuple[bytes, int | None, dict[str, int] | None, list[str]]:
     """In a worker: the edition's PDF, its page count and where every anchor landed."""
     from dossier.rendering.environment import make_environment
@@ -251,6 +253,8 @@ def _pdf(
         hints=hints,
         attachments=partial(_attachments, book, sheets, attach) if attach else None,
         max_pages=book.config.limits.max_pages,
+        layout_cache=layout[0],
+        reuse_layout=layout[1],
     )
     for message in result.warnings:
         log.warning("WeasyPrint: %s", message)
