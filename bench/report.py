@@ -42,6 +42,28 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
             rows.append(
                 (f"{size}: {goal}", f"{ratio:.{digits}f}×", f"≤ {limit:.2f}×", ratio <= limit)
             )
+    for size, limit in (("S", None), ("M", 0.5), ("L", 0.3)):
+        if size in results and "onechange" in results[size]:
+            r = results[size]
+            ratio = _ratio(r["onechange"]["median"], r["full"]["median"])
+            rows.append(
+                (
+                    f"{size}: one section changed vs full build",
+                    f"{ratio:.2f}×",
+                    f"≤ {limit:.1f}×" if limit else "(no goal: one chunk)",
+                    limit is None or ratio <= limit,
+                )
+            )
+    if "S" in results and "epub_kib" in results["S"]:
+        size = results["S"]["epub_kib"]
+        rows.append(
+            (
+                "S (the bundled dossier): reader EPUB size, every font embedded",
+                f"{size:.0f} KiB (was 1,592 KiB)",
+                "≤ 350 KiB",
+                size <= 350,
+            )
+        )
     if "L" in results and "pandoc_epub" in results["L"]:
         r = results["L"]
         speedup = _ratio(r["pandoc_epub"]["median"], r["epub"]["median"])
@@ -103,8 +125,20 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "everything but keeps those hints, which only decide how many layout passes are needed).",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
-        f"WeasyPrint {m['weasyprint']}, {m['pandoc']}; {m['date']}.",
+        f"WeasyPrint {m['weasyprint']}, {m['pandoc']}; {m['date']}"
+        + (f"; host `{m['host']}`" if m.get("host") else "")
+        + ".",
         "",
+        *(
+            [
+                f"Load average (1/5/15 min) before the run: {m['load']}; after: "
+                f"{m.get('load_after', '?')}. The machine was shared: absolute times are noisy,",
+                "the ratios below compare figures measured in the same run.",
+                "",
+            ]
+            if m.get("load")
+            else []
+        ),
         "## Goals",
         "",
         "| goal | measured | target | met |",
@@ -123,6 +157,12 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         + " | ".join(f"{results[s]['cold_full']:.2f}" for s in sizes)
         + " |"
     )
+    if all("epub_kib" in results[s] for s in sizes):
+        lines.append(
+            "| Reader EPUB size (KiB) | "
+            + " | ".join(f"{results[s]['epub_kib']:.0f}" for s in sizes)
+            + " |"
+        )
     for key, label in ROWS:
         if all(key in results[s] for s in sizes):
             lines.append(f"| {label} | " + " | ".join(_cell(results[s][key]) for s in sizes) + " |")

@@ -3,7 +3,8 @@
 For each project size it measures, as whole processes (interpreter start included) and as
 medians of several runs with min and max: the full build (PDF and EPUB of the reader
 edition), PDF only, EPUB only, a rebuild with nothing changed, a rebuild with one section
-changed, and the peak RSS of the largest process. In the same run it measures the baselines:
+changed (only the layout chunks it moved are laid out again), the reader EPUB's size, and
+the peak RSS of the largest process. In the same run it measures the baselines:
 bare WeasyPrint (`HTML(...).write_pdf()` in a fresh process) on dossier's own final HTML, and
 pandoc building an EPUB from the same Markdown. Results go to stdout and bench/results.json;
 BENCHMARKS.md is written from them.
@@ -105,7 +106,11 @@ def bench(size: str, runs: int, work: Path) -> dict[str, object]:
     root = make(size, work / f"project-{size}")
     print(f"== {size}", flush=True)
     cold, _ = measure(dossier(root, "--force"))  # first build: no page-number hints yet
-    result: dict[str, object] = {"pages": pages(root), "cold_full": cold}
+    result: dict[str, object] = {
+        "pages": pages(root),
+        "cold_full": cold,
+        "epub_kib": next((root / "build").glob("*.epub")).stat().st_size / 1024,
+    }
     cases = {
         "full": lambda: measure(dossier(root, "--force")),
         "pdf": lambda: measure(dossier(root, "--force", "--format", "pdf")),
@@ -193,6 +198,8 @@ def machine() -> dict[str, str]:
         "weasyprint": weasyprint.__version__,
         "pandoc": pandoc.split("\n")[0],
         "date": time.strftime("%Y-%m-%d"),
+        "host": platform.node(),
+        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 
@@ -205,6 +212,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as work:
         for size in args.sizes:
             results[size] = bench(size, args.runs, Path(work))
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    results["machine"]["load_after"] = load  # type: ignore[index]
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     from report import write_report
 
