@@ -38,6 +38,8 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     for goal, numerator, denominator, digits, limit in per_size:
         for size in sizes:
             r = results[size]
+            if numerator not in r or denominator not in r:
+                continue  # not measured in this run (bench/run.py --skip)
             ratio = _ratio(r[numerator]["median"], r[denominator]["median"])
             rows.append(
                 (f"{size}: {goal}", f"{ratio:.{digits}f}×", f"≤ {limit:.2f}×", ratio <= limit)
@@ -46,10 +48,13 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
         if size in results and "onechange" in results[size]:
             r = results[size]
             ratio = _ratio(r["onechange"]["median"], r["full"]["median"])
+            cpu = ""
+            if "cpu" in r["onechange"] and "cpu" in r["full"]:
+                cpu = f" (CPU {_ratio(r['onechange']['cpu'], r['full']['cpu']):.2f}×)"
             rows.append(
                 (
                     f"{size}: one section changed vs full build",
-                    f"{ratio:.2f}×",
+                    f"{ratio:.2f}×{cpu}",
                     f"≤ {limit:.1f}×" if limit else "(no goal: one chunk)",
                     limit is None or ratio <= limit,
                 )
@@ -90,6 +95,8 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                 memory <= page_ratio,
             )
         )
+        if "bare_weasyprint" not in l_:
+            return rows
         ratio = _ratio(l_["full"]["median"], l_["bare_weasyprint"]["median"])
         rows.append(
             (
@@ -171,11 +178,29 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         + " | ".join(f"{results[s]['full']['peak_mib']:.0f}" for s in sizes)
         + " |"
     )
-    lines.append(
-        "| Peak RSS, bare WeasyPrint (MiB) | "
-        + " | ".join(f"{results[s]['bare_weasyprint']['peak_mib']:.0f}" for s in sizes)
-        + " |"
-    )
+    if all("bare_weasyprint" in results[s] for s in sizes):
+        lines.append(
+            "| Peak RSS, bare WeasyPrint (MiB) | "
+            + " | ".join(f"{results[s]['bare_weasyprint']['peak_mib']:.0f}" for s in sizes)
+            + " |"
+        )
+    cpu = [k for k, _ in ROWS if all("cpu" in results[s].get(k, {}) for s in sizes)]
+    if cpu:
+        lines += [
+            "",
+            "CPU seconds (user + system, all processes of the command; less sensitive than",
+            "wall time to other load on the machine), median:",
+            "",
+            "| | " + " | ".join(sizes) + " |",
+            "|---|" + "---|" * len(sizes),
+        ]
+        for key, label in ROWS:
+            if key in cpu:
+                lines.append(
+                    f"| {label} | "
+                    + " | ".join(f"{results[s][key]['cpu']:.2f}" for s in sizes)
+                    + " |"
+                )
     notes = Path(__file__).with_name("NOTES.md")
     if notes.exists():
         lines += ["", notes.read_text().strip()]
