@@ -161,7 +161,12 @@ def write_report(results: dict[str, Any], path: Path) -> None:
     lines.append("|---|" + "---|" * len(sizes))
     lines.append(
         "| First build (cold) | "
-        + " | ".join(f"{results[s]['cold_full']:.2f}" for s in sizes)
+        + " | ".join(
+            "–"
+            if results[s]["cold_full"] != results[s]["cold_full"]
+            else f"{results[s]['cold_full']:.2f}"
+            for s in sizes
+        )
         + " |"
     )
     if all("epub_kib" in results[s] for s in sizes):
