@@ -4,7 +4,9 @@ For each project size it measures, as whole processes (interpreter start include
 medians of several runs with min and max: the full build (PDF and EPUB of the reader
 edition), PDF only, EPUB only, a rebuild with nothing changed, a rebuild with one section
 changed (only the layout chunks it moved are laid out again), the reader EPUB's size, and
-the peak RSS of the largest process. In the same run it measures the baselines:
+the peak RSS of the largest process; and, on the bundled dossier, the time from
+saving a section to the page reloaded by `dossier serve` in headless Chromium
+(`serve_reload.py`; alone: `--serve-only`). In the same run it measures the baselines:
 bare WeasyPrint (`HTML(...).write_pdf()` in a fresh process) on dossier's own final HTML, and
 pandoc building an EPUB from the same Markdown. Results go to stdout and bench/results.json;
 BENCHMARKS.md is written from them.
@@ -31,6 +33,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
 from generate import make  # noqa: E402
+from serve_reload import measure_reload  # noqa: E402
 
 PYTHON = sys.executable
 MEASURE = """
@@ -224,11 +227,19 @@ def main() -> None:
         "--skip", action="append", default=[], help="a case not to measure (e.g. bare_weasyprint)"
     )
     parser.add_argument("--output", default=str(REPO / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--serve-only", action="store_true", help="only the save-to-reload time of dossier serve"
+    )
     args = parser.parse_args()
     results: dict[str, object] = {"machine": machine()}
+    earlier = HERE / "results.json"
+    if args.serve_only and earlier.exists():  # keep the build measurements of the last run
+        results = {**json.loads(earlier.read_text()), **results}
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as work:
-        for size in args.sizes:
+        for size in [] if args.serve_only else args.sizes:
             results[size] = bench(size, args.runs, Path(work), set(args.skip))
+    print("== dossier serve", flush=True)
+    results["serve"] = measure_reload(max(args.runs, 5))
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     results["machine"]["load_after"] = load  # type: ignore[index]
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")

@@ -1,7 +1,7 @@
 """`build()`: the whole pipeline, and the only function that knows the order of the stages.
 
     load config -> (unchanged since last build? done) -> read and check content
-    -> assemble editions -> render PDFs and EPUBs in worker processes
+    -> assemble editions -> render PDFs, EPUBs and HTML pages in worker processes
     -> audit outputs -> write files atomically -> remember what was read and written
 
 Heavy modules (WeasyPrint, EbookLib, markdown-it, citeproc) are imported only when there
@@ -107,6 +107,22 @@ def build(
     return outputs
 
 
+def render_page(project: str | Path | Config, edition: str) -> bytes:
+    """The edition as its HTML page, rendered in this process and audited, nothing written
+    (what `dossier serve` shows; fast: no worker, no PDF). Raises `DossierError` for mistakes
+    in the project."""
+    from dossier.outputs.audit import check_inert, check_leaks
+    from dossier.outputs.image_audit import check_image_metadata
+
+    config = project if isinstance(project, Config) else load_config(project)
+    [(chosen, _)] = _plan(config, [edition], [])
+    [(book, _)], sheets, _ = _read(config, [(chosen, ["html"])])
+    data = _html(book, sheets, edition_assets(book))[0]
+    for audit in (check_leaks, check_inert, check_image_metadata):
+        audit(book, {"html": data})
+    return data
+
+
 def _plan(
     config: Config, editions: Sequence[str], formats: Sequence[str]
 ) -> list[tuple[Edition, list[str]]]:
@@ -197,6 +213,8 @@ def _render(
                 hints = cache.hints(book.edition.name)
                 layout = (cache.state / "layout", not force)  # --force: lay out every chunk
                 jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach, layout)))
+            elif fmt == "html":
+                jobs.append(Job(job_name, _html, (book, sheets, assets)))
             elif "pdf" in fmts:
                 paginated.append((book, assets))
             else:
@@ -275,6 +293,17 @@ def _epub(
     cover = _cover(book, sheets, fonts)
     data = write_epub(book, env, sheets, assets, cover, __version__, pagination, fonts)
     return data, None, None, None
+
+
+def _html(
+    book: Book, sheets: Stylesheets, assets: Assets
+) -> tuple[bytes, int | None, dict[str, int] | None, None]:
+    """In a worker: the edition as one self-contained HTML page."""
+    from dossier.rendering.environment import make_environment
+    from dossier.writers.html import write_html
+
+    env = make_environment(book.config.project)
+    return write_html(book, env, sheets, assets, __version__), None, None, None
 
 
 def _refuse_identifying_images(config: Config, inputs: dict[str, str]) -> None:

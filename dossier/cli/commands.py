@@ -72,7 +72,7 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["pdf", "epub"]),
+    type=click.Choice(["pdf", "epub", "html"]),
     help="Only this format (repeatable). Default: the formats of each edition.",
 )
 @click.option(

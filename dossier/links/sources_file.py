@@ -201,7 +201,9 @@ def _entry_edit(
     if not block and custom_end == custom_start + 1:
         if isinstance(custom, Mapping) and "copies" in custom:
             column = int(entry.lc.key("custom")[1])
-            return custom_start, custom_end, [_flow_line(custom, copies, column, newline)]
+            line = _flow_line(custom, copies, column, newline).rstrip("\r\n")
+            comment = _line_comment(lines[custom_start])  # the line is new, its comment not
+            return custom_start, custom_end, [line + comment + newline]
         one_line = _flow_insert(lines[custom_start], copies, newline)
         if one_line:
             return custom_start, custom_end, [one_line]
@@ -243,13 +245,22 @@ def _flow_line(custom: Any, copies: Copies, column: int, newline: str) -> str:
     return _render("custom", merged, column, newline)[0]
 
 
+_COMMENT = r"\s+#[^'\"}]*$"  # a comment ending a line of flow YAML
+
+
+def _line_comment(line: str) -> str:
+    """The comment ending a line (with the spaces before it), or ""."""
+    body = line.rstrip("\r\n")
+    return body[len(re.sub(_COMMENT, "", body)) :]
+
+
 def _flow_insert(line: str, copies: Copies, newline: str) -> str:
     """`custom: {group: x}` -> `custom: {group: x, copies: [{kind: …}]}`, or "" if the
     line does not end its mapping (the result is checked by parsing it again)."""
     from ruamel.yaml.comments import CommentedMap
 
     body = line.rstrip("\r\n")
-    code = re.sub(r"\s+#[^'\"}]*$", "", body)
+    code = re.sub(_COMMENT, "", body)
     close = code.rfind("}")
     if close < 0 or code[close + 1 :].strip():
         return ""

@@ -7,6 +7,7 @@ them (and what they reference) at the same relative paths, so no URL is ever rew
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import tinycss2
@@ -71,6 +72,7 @@ def read_stylesheets(
     return sheets
 
 
+@functools.lru_cache(maxsize=64)  # `dossier serve` reads the same fonts on every rebuild
 def font_problem(data: bytes) -> str:
     """Why these bytes are not a usable TrueType/OpenType/WOFF font, or ''."""
     import io
@@ -142,8 +144,8 @@ def _font_faces(project: ProjectFiles, text: str, path: str) -> list[FontFace]:
             if getattr(decl, "type", "") != "declaration":
                 continue
             if decl.lower_name == "src":
-                url = next((t for t in decl.value if t.type == "url"), None)
-                src = url.value if url is not None else ""
+                # url(x) and url("x") (a function token when quoted) alike
+                src = next((u for t in decl.value if (u := _url_of(t)) is not None), "")
             props[decl.lower_name] = tinycss2.serialize(decl.value).strip().strip("\"'")
         if not src or "font-family" not in props:
             continue

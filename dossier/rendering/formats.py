@@ -7,11 +7,13 @@ The markup a reader sees (a note call, a footnote, a citation bracket, an image)
 small templates (`pdf/footnote.html`, `epub/noteref.xhtml`, `shared/citation.html`, …),
 so a project's own `templates/` folder can change it; these classes only decide what goes
 in. The PDF is one HTML document whose resources come from virtual origins (see `sandbox`);
-the EPUB is one XHTML file per chapter, so its links name the file that holds their target.
+the EPUB is one XHTML file per chapter, so its links name the file that holds their target;
+the HTML edition is one self-contained page whose resources are `data:` URLs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote
@@ -28,7 +30,7 @@ from dossier.rendering import source_links
 from dossier.rendering.words import group_title, protection_note
 from dossier.sandbox.fetcher import project_url
 
-Format = Literal["pdf", "epub"]
+Format = Literal["pdf", "epub", "html"]
 
 
 @dataclass
@@ -230,23 +232,15 @@ class PdfMarkup(FormatMarkup):
         return sorted(seen.items())
 
 
-class EpubMarkup(FormatMarkup):
-    """The EPUB: one XHTML file per chapter, notes as EPUB 3 endnotes of their chapter."""
+class EndnoteMarkup(FormatMarkup):
+    """Notes as endnotes of their chapter, each linking back to its call (EPUB and HTML)."""
 
-    format = "epub"
+    #: the template of a note call
+    noteref_template: ClassVar[str]
 
     def __init__(self, book: Book, env: Environment, pages: PageMap | None = None) -> None:
         super().__init__(book, env, pages)
         self.notes: list[tuple[int, str, list[Token]]] = []
-
-    def href(self, anchor: str) -> str:
-        """`#id` within the current file, `file.xhtml#id` across files."""
-        home = self._homes.get(anchor, "")
-        current = self.chapter.file if self.chapter else ""
-        return f"#{anchor}" if home == current else f"{home}#{anchor}"
-
-    def resource(self, rel: str) -> str:
-        return f"../project/{quote(rel)}"
 
     def body(self, chapter: Chapter) -> Markup:
         self.notes = []
@@ -259,7 +253,7 @@ class EpubMarkup(FormatMarkup):
         ref_id = token.meta["ref_id"]
         if token.meta.get("first"):
             self.notes.append((n, ref_id, self.chapter.notes[token.meta["label"]]))
-        return self.snippet("epub/noteref.xhtml", n=n, ref_id=ref_id)
+        return self.snippet(self.noteref_template, n=n, ref_id=ref_id)
 
     def endnotes(self) -> list[tuple[int, str, Markup]]:
         """The notes of the chapter just rendered: (number, backlink id, html)."""
@@ -276,6 +270,47 @@ class EpubMarkup(FormatMarkup):
                     occurrence
                 )
         return list(out.values())
+
+
+class EpubMarkup(EndnoteMarkup):
+    """The EPUB: one XHTML file per chapter, notes as EPUB 3 endnotes of their chapter."""
+
+    format = "epub"
+    noteref_template = "epub/noteref.xhtml"
+
+    def href(self, anchor: str) -> str:
+        """`#id` within the current file, `file.xhtml#id` across files."""
+        home = self._homes.get(anchor, "")
+        current = self.chapter.file if self.chapter else ""
+        return f"#{anchor}" if home == current else f"{home}#{anchor}"
+
+    def resource(self, rel: str) -> str:
+        return f"../project/{quote(rel)}"
+
+
+class HtmlMarkup(EndnoteMarkup):
+    """The HTML edition: one page, notes at the end of their chapter (shown in place when
+    called, by CSS alone), every resource a `data:` URL made by `embed` (the writer's: the
+    rendering stage reads no files)."""
+
+    format = "html"
+    noteref_template = "html/noteref.html"
+
+    def __init__(
+        self,
+        book: Book,
+        env: Environment,
+        embed: Callable[[str], str],
+        pages: PageMap | None = None,
+    ) -> None:
+        super().__init__(book, env, pages)
+        self.embed = embed
+
+    def href(self, anchor: str) -> str:
+        return f"#{anchor}"
+
+    def resource(self, rel: str) -> str:
+        return self.embed(rel)
 
 
 def _anchor_homes(book: Book) -> dict[str, str]:

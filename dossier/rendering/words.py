@@ -105,6 +105,19 @@ MESSAGES: dict[str, str] = {
     "epub.start": "Start of content",
     "epub.landmarks": "Landmarks",
     "epub.page-list": "Pages",
+    # the HTML edition's navigation (the one-page web edition)
+    "html.skip": "Skip to the text",
+    "html.contents": "Contents",
+    "html.notes": "Notes",
+    "html.notes-of": "Notes to “{title}”",
+    "html.note-back": "Back to the text",
+    "html.note-close": "Close",
+    "html.edition": "This edition",
+    # `dossier serve` (the live preview; never in a built file)
+    "serve.problem": "The project has a mistake; the page shows the last version that built.",
+    "serve.pdf": "PDF of this edition",
+    "serve.internal-error": "dossier failed on this change (a bug, not your mistake): "
+    "the terminal running `dossier serve` shows the details.",
     # a source's other copies, after its live address in the appendix:
     # "(archived 24 November 2026: https://web.archive.org/…; mirror: https://…)"
     "copy.archived": "archived {date}",

@@ -239,8 +239,11 @@ def reraise_user_error(kind: str, payload: Any) -> None:
 
 def _kill(process: Any) -> None:
     """Stop a worker and everything it started (it leads its own process group)."""
-    with contextlib.suppress(ProcessLookupError):
+    try:
         os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:  # just forked, not yet leading a group: it started nothing
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
     process.join()
 
 

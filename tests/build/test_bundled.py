@@ -74,3 +74,17 @@ def test_the_bundled_reader_edition(bundled: dict[str, Path]) -> None:
     # small enough to send over a messaging app, with every font still embedded
     assert epub.stat().st_size <= 350 * 1024
     assert sum(i["media-type"] == "font/ttf" for i in Epub(epub).manifest().values()) == 8
+
+
+def test_the_bundled_reader_html_is_one_small_inert_page(bundled: dict[str, Path]) -> None:
+    from lxml import html
+
+    from dossier.outputs.html_audit import active_content
+
+    page = bundled["reader.html"]
+    data = page.read_bytes()
+    assert len(data) < 1.5 * 1024 * 1024
+    assert active_content(data) == ""
+    text = " ".join(html.document_fromstring(data).body.text_content().split())
+    for paragraph in article_paragraphs()[:5]:
+        assert " ".join(paragraph.replace("*", "").split())[:60] in text
