@@ -74,9 +74,10 @@ def pages(root: Path) -> int:
     return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
 
 
-def bare_html(root: Path, work: Path) -> Path:
+def bare_html(root: Path, work: Path) -> tuple[Path, dict[str, object]]:
     """dossier's final HTML for the reader PDF, with its virtual URLs made file URLs, so that
-    plain WeasyPrint can render it without dossier's fetcher."""
+    plain WeasyPrint can render it without dossier's fetcher; and the options dossier gives
+    WeasyPrint for it (tagged, the edition's PDF standard)."""
     from dossier.build import edition_assets
     from dossier.config import load_config
     from dossier.editions.assemble import assemble
@@ -85,7 +86,7 @@ def bare_html(root: Path, work: Path) -> Path:
     from dossier.rendering.formats import PageMap
     from dossier.sandbox.fetcher import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN
     from dossier.sandbox.files import THEME_DIR
-    from dossier.writers.pdf_render import render_html
+    from dossier.writers.pdf_render import pdf_options, render_html
 
     config = load_config(root)
     problems, dossier_, _ = read_project(config)
@@ -102,7 +103,7 @@ def bare_html(root: Path, work: Path) -> Path:
     )
     path = work / "final.html"
     path.write_text(html)
-    return path
+    return path, pdf_options(book)
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -123,12 +124,12 @@ def bench(size: str, runs: int, work: Path, skip: set[str] = frozenset()) -> dic
         "pdf": lambda: measure(dossier(root, "--force", "--format", "pdf")),
         "epub": lambda: measure(dossier(root, "--force", "--format", "epub")),
     }
-    html = bare_html(root, work)
+    html, options = bare_html(root, work)
     out = work / f"bare-{size}.pdf"
-    bare = [
+    bare = [  # the same options as dossier's own render: tagged, the same PDF standard
         PYTHON,
         "-c",
-        f"from weasyprint import HTML; HTML({str(html)!r}).write_pdf({str(out)!r})",
+        f"from weasyprint import HTML; HTML({str(html)!r}).write_pdf({str(out)!r}, **{options!r})",
     ]
     cases["bare_weasyprint"] = lambda: measure(bare)
     markdown = [str(root / s) for s in _sections(root)]

@@ -25,7 +25,7 @@ from dossier.outputs.cache import Cache, request_key, sha256_file
 from dossier.outputs.files import output_lock, output_name, superseded, write_atomic
 from dossier.sandbox.fingerprint import fingerprint
 from dossier.version import __version__
-from dossier.writers.workers import Job, JobLimits, Workers
+from dossier.writers.workers import Job, JobLimits, Progress, Workers
 
 if TYPE_CHECKING:
     from dossier.model.records import Book
@@ -70,11 +70,13 @@ def build(
     formats: Sequence[str] = (),
     output_dir: str | Path | None = None,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> list[Output]:
     """Build a project (its folder, or a `Config` from `load_config`): the chosen editions
     (default: the manifest's default set) into `output_dir` (default: `build/` in the
     project). `force` renders everything again instead of reusing outputs whose inputs did
-    not change. Raises `DossierError` for mistakes in the project."""
+    not change. `progress(output, state)` hears of each render ("reader PDF": "queued",
+    "running", "done"). Raises `DossierError` for mistakes in the project."""
     config = project if isinstance(project, Config) else load_config(project)
     plan = _plan(config, editions, formats)
     folder = Path(output_dir) if output_dir else config.root / "build"
@@ -99,7 +101,7 @@ def build(
                 cache.load_memos()
                 books, sheets, inputs = _read(config, plan)
             with steps(f"Rendering {count} file(s)"):
-                files = _render(books, sheets, inputs, cache, config, force, workers)
+                files = _render(books, sheets, inputs, cache, config, force, workers, progress)
                 cache.save_memos()
         with steps("Checking and writing the outputs"):
             outputs = _write(books, files, folder, config)
@@ -167,8 +169,12 @@ def _read(
 
 
 def _warm(formats: set[str]) -> None:
-    """What a worker imports while the parent reads the project (WeasyPrint alone takes
-    0.4 s: not for an EPUB-only build)."""
+    """What a worker imports while the parent reads the project (WeasyPrint confined to
+    the theme's and the project's fonts before it loads a font configuration; WeasyPrint
+    alone takes 0.4 s: not for an EPUB-only build)."""
+    from dossier.sandbox.fonts import confine_fonts
+
+    confine_fonts()
     import ebooklib.epub  # noqa: F401
 
     if "pdf" in formats:
@@ -183,12 +189,14 @@ def _render(
     config: Config,
     force: bool,
     workers: Workers,
+    progress: Progress | None = None,
 ) -> dict[tuple[str, str], tuple[bytes | None, int | None]]:
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused)."""
     jobs = []
     fonts = cache.state / "epub"  # subset fonts and covers, by content (writers.epub_fonts)
     paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
+    order: list[str] = []
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
         assets = edition_assets(book)
@@ -206,6 +214,7 @@ def _render(
                 reused[(book.edition.name, fmt)] = (None, (earlier or {}).get("pages"))
                 continue
             job_name = f"{book.edition.name} {fmt.upper()}"
+            order.append(job_name)
             if fmt == "pdf":
                 attach = inputs if book.edition.attach_sources else None
                 if attach:  # refused now rather than after the layout
@@ -219,7 +228,10 @@ def _render(
                 paginated.append((book, assets))
             else:
                 jobs.append(Job(job_name, _epub, (book, sheets, assets, None, fonts)))
-    results = workers.run(jobs)
+    if progress:  # every output to render, in the plan's order (EPUBs wait for their PDF)
+        for name in order:
+            progress(name, "queued")
+    results = workers.run(jobs, progress)
     later = []
     for book, assets in paginated:
         pdf = results[f"{book.edition.name} PDF"]
@@ -228,7 +240,7 @@ def _render(
         later.append(
             Job(f"{book.edition.name} EPUB", _epub, (book, sheets, assets, pagination, fonts))
         )
-    results.update(workers.run(later))
+    results.update(workers.run(later, progress))
     files = dict(reused)
     for job in [*jobs, *later]:
         edition, fmt = job.name.rsplit(" ", 1)
@@ -240,15 +252,17 @@ def _render(
 
 
 def _pagination(book: Book, source: str, anchors: dict[str, int], starts: list[str]) -> Any:
-    """What the EPUB needs to mark the PDF's pages: each page's first letters and the
-    chapter it lies in (the last chapter that began on or before it)."""
+    """What the EPUB needs to mark the PDF's pages: each page's first letters, the
+    chapter it lies in (the last chapter that began on or before it) and the cover's page
+    (a page of its own, except in the briefing layout's masthead)."""
     from dossier.writers.epub_pages import Pagination
 
     begins = [(anchors[c.id], c.id) for c in book.chapters if c.id in anchors]
     chapters: list[str | None] = []
     for number in range(1, len(starts) + 1):
         chapters.append(next((cid for page, cid in reversed(begins) if page <= number), None))
-    return Pagination(source, starts, chapters)
+    own_cover = book.has("cover") and book.edition.layout != "briefing"
+    return Pagination(source, starts, chapters, anchors.get("cover") if own_cover else None)
 
 
 def _pdf(
@@ -401,6 +415,7 @@ def _cover(book: Book, sheets: Stylesheets, cache: Path | None = None) -> bytes:
     """The EPUB's cover image (kept in `cache` by what it is drawn from)."""
     from dossier.rendering.cover import CoverText, render_cover
     from dossier.rendering.words import credit, long_date, word
+    from dossier.sandbox.fonts import theme_font
     from dossier.writers.epub_fonts import cached_bytes
 
     config = book.config
@@ -417,10 +432,14 @@ def _cover(book: Book, sheets: Stylesheets, cache: Path | None = None) -> bytes:
         else config.description[:200],
         footer=f"{config.publisher + ' · ' if config.publisher else ''}{long_date(config.date)}",
     )
-    faces = [project.read_bytes(f.path) if f else b"" for f in (bold, regular)]
+    # the project's "Dossier Sans", else the theme's sans
+    faces = [
+        project.read_bytes(bold.path) if bold else theme_font("NotoSans-Bold.ttf"),
+        project.read_bytes(regular.path) if regular else theme_font("NotoSans-Regular.ttf"),
+    ]
     key = [b"cover", repr(text).encode(), config.accent_colour.encode()]
     return cached_bytes(
         cache,
         key + faces,
-        lambda: render_cover(text, config.accent_colour, faces[0] or None, faces[1] or None),
+        lambda: render_cover(text, config.accent_colour, faces[0], faces[1]),
     )

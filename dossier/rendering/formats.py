@@ -19,8 +19,9 @@ from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 from jinja2.environment import Environment
+from linkify_it import LinkifyIt
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dossier.model import markdown as markup
 from dossier.model.ids import note_id, noteref_id, source_id
@@ -31,6 +32,9 @@ from dossier.rendering.words import group_title, protection_note
 from dossier.sandbox.fetcher import project_url
 
 Format = Literal["pdf", "epub", "html"]
+
+#: web addresses written out in full (with their scheme) in plain text
+_ADDRESSES = LinkifyIt(options={"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
 
 
 @dataclass
@@ -107,6 +111,26 @@ class FormatMarkup:
     def link_attributes(self, href: str) -> str:
         """Robust Links attributes for a link to a web page that has an archived copy."""
         return source_links.original_attributes(self._versions.get(href))
+
+    def linked(self, text: str) -> Markup:
+        """Plain text (a source's note, its reliability) with the web addresses it spells
+        out made links (`shared/web-link.html`): a printed address is then one a reader can
+        follow, and no address is shown as text without a link."""
+        parts, last = [], 0
+        for match in _ADDRESSES.match(text) or []:
+            if match.schema.lower() not in ("http:", "https:"):
+                continue
+            parts.append(escape(text[last : match.index]))
+            link = self.snippet(
+                "shared/web-link.html",
+                url=match.url,
+                text=match.text,
+                attributes=Markup(self.link_attributes(match.url)),
+            )
+            parts.append(Markup(link))
+            last = match.last_index
+        parts.append(escape(text[last:]))
+        return Markup("").join(parts)
 
     def other_copies(self, source: Source) -> Markup:
         """The source's archived copies and mirrors, after its live address."""

@@ -24,9 +24,11 @@ from dossier.rendering.environment import theme_file
 from dossier.rendering.formats import EpubMarkup
 from dossier.rendering.words import MESSAGES, chapter_title, word
 from dossier.sandbox.fetcher import media_type
+from dossier.sandbox.fonts import theme_font
 from dossier.sandbox.images import strip_metadata
 from dossier.writers.epub_fonts import characters, is_font, subset_font
 from dossier.writers.epub_pages import Pagination, paginate
+from dossier.writers.theme_fonts import theme_fonts
 
 #: EPUB Accessibility 1.1's conformance statement, claimed only by an edition whose build
 #: audits hold (see `conformance`)
@@ -224,7 +226,10 @@ def write_epub(
 
     accent = f"\n:root {{ --accent: {config.accent_colour}; }}\n".encode()
     css = add_file("style-theme", "styles/dossier.css", "text/css", theme_file("epub.css") + accent)
-    links = ["../styles/dossier.css"] + [f"../project/{path}" for path in sheets.files]
+    # filled in once the pages are written: the theme's fonts their text needs
+    fonts_css = add_file("style-fonts", "theme/fonts.css", "text/css", b"")
+    links = ["../theme/fonts.css", "../styles/dossier.css"]
+    links += [f"../project/{path}" for path in sheets.files]
     add_project_files("res", sheets.files + sheets.resources)
     # engine-quirk: EbookLib 0.20 — its own cover page is not linear nor in the landmarks
     eb.set_cover("images/cover.png", cover_png, create_page=False)
@@ -262,6 +267,9 @@ def write_epub(
             )
         )
     add_project_files("img", sorted(markup.images - {*sheets.files, *sheets.resources}))
+    needed = theme_fonts("".join(i.content for i in (cover, title, *items)), sheets, project)
+    fonts_css.content = needed.css
+    theme_faces = [(f"font-theme-{n}", name) for n, name in enumerate(needed.files, 1)]
 
     eb.toc = [
         _toc_entry(markup, chapter, item)
@@ -272,6 +280,7 @@ def write_epub(
     if book.internal:
         contents = word("epub.contents.internal", mark=word("internal.mark"))
     nav = epub.EpubNav(title=contents)
+    nav.add_item(fonts_css)
     nav.add_item(css)
     eb.add_item(nav)
     first = items[0] if items else title
@@ -309,6 +318,9 @@ def write_epub(
     for uid, path in fonts:
         data = subset_font(project.read_bytes(path), shown, font_cache)
         add_file(uid, f"project/{path}", media_type(path), data)
+    for uid, name in theme_faces:  # the theme's fallback fonts the text needs, subset alike
+        data = subset_font(theme_font(name), shown, font_cache)
+        add_file(uid, f"theme/fonts/{name}", media_type(name), data)
     out = io.BytesIO()
     writer = _writer_class()(
         out,

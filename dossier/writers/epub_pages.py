@@ -14,12 +14,14 @@ from dossier.writers.page_starts import letters
 @dataclass(frozen=True)
 class Pagination:
     """The PDF edition that the EPUB's page-break markers follow: its identifier and stamp,
-    each page's first letters (`page_starts`), and the chapter each page lies in (None:
-    front matter)."""
+    each page's first letters (`page_starts`), the chapter each page lies in (None: front
+    matter) and the page of the PDF's cover (None: no cover), which the EPUB's cover image
+    stands for."""
 
     source: str
     starts: list[str]
     chapters: list[str | None]
+    cover: int | None = None
 
 
 _TOKEN = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]+|&")
@@ -57,9 +59,15 @@ class _Text:
         return self.text.find(key, start)
 
     def word_start(self, index: int) -> int:
-        """The markup offset of the word that letter `index` is part of."""
+        """The markup offset of the word that letter `index` is part of: back to the space
+        or tag before it, so that digits and punctuation that open the word ("1930s",
+        "‘Kuban") stay after the marker."""
         offset = self.offsets[index]
-        while offset > 0 and self.markup[offset - 1].isalpha():
+        while (
+            offset > 0
+            and not self.markup[offset - 1].isspace()
+            and self.markup[offset - 1] not in "<>"
+        ):
             offset -= 1
         return offset
 
@@ -67,16 +75,20 @@ class _Text:
 def paginate(documents: list[tuple[Any, str | None]], pagination: Pagination) -> list[Any]:
     """Put page-break markers into the pages' markup (each page's `content`), before the
     first word of each PDF page, searching forward in reading order from the previous page
-    and no further than the chapter the page lies in. A page whose words are not in the EPUB
-    (a cover, a blank page, the PDF's contents) is marked where the next page begins.
+    and no further than the chapter the page lies in. The first document is the cover: the
+    PDF's cover page is marked at its start. A page whose words are not in the EPUB (a blank
+    page, the PDF's contents) is marked where the next page begins.
     Returns the page-list: (label, href) in page order."""
     texts = [_Text(item.content) for item, _ in documents]
     last_doc = {chapter: i for i, (_, chapter) in enumerate(documents) if chapter}
-    placed: list[tuple[int, int, int] | None] = []  # (document, letter, page) per page
+    placed: list[tuple[int, int] | None] = []  # (document, markup offset) per page
     doc, cursor = 0, 0
     for number, (start, chapter) in enumerate(
         zip(pagination.starts, pagination.chapters, strict=True), 1
     ):
+        if number == pagination.cover:
+            placed.append((0, _start_of_body(texts[0].markup)))
+            continue
         limit = last_doc.get(chapter, 1) if chapter else 1
         where = None
         for key in (start, start[:20]) if len(start) >= 8 else ():
@@ -84,20 +96,20 @@ def paginate(documents: list[tuple[Any, str | None]], pagination: Pagination) ->
             while d <= limit and where is None:
                 index = texts[d].find(key, c)
                 if index >= 0:
-                    where = (d, index, number)
+                    where = (d, index)
                 d, c = d + 1, 0
             if where is not None:
                 break
-        if where is not None:
-            doc, cursor = where[0], where[1] + 1
-        placed.append(where)
+        if where is None:
+            placed.append(None)
+            continue
+        doc, cursor = where[0], where[1] + 1
+        placed.append((where[0], texts[where[0]].word_start(where[1])))
     # pages without a place share the next placed page's (or the end of the last document)
     inserts: dict[int, list[tuple[int, int]]] = {}
     following: tuple[int, int] | None = None
     for number in range(len(placed), 0, -1):
-        here = placed[number - 1]
-        if here is not None:
-            following = (here[0], texts[here[0]].word_start(here[1]))
+        following = placed[number - 1] or following
         target = following or (len(texts) - 1, _end_of_body(texts[-1].markup))
         inserts.setdefault(target[0], []).append((target[1], number))
     page_list = []
@@ -110,6 +122,12 @@ def paginate(documents: list[tuple[Any, str | None]], pagination: Pagination) ->
         for _, number in entries:
             page_list.append((number, f"{documents[d][0].file_name}#page-{number}"))
     return [(str(n), href) for n, href in sorted(page_list)]
+
+
+def _start_of_body(markup: str) -> int:
+    """Where a page's markup has its first content: after its first element's start tag."""
+    end = markup.find(">")
+    return end + 1 if end >= 0 else 0
 
 
 def _end_of_body(markup: str) -> int:

@@ -21,7 +21,9 @@ from dossier.errors import Location
 from dossier.reading.styles import Stylesheets
 from dossier.sandbox.fetcher import media_type
 from dossier.sandbox.files import ProjectFiles
+from dossier.sandbox.fonts import theme_font
 from dossier.sandbox.images import is_image, strip_metadata
+from dossier.writers.theme_fonts import needed_faces
 
 
 def data_url(data: bytes, media: str) -> str:
@@ -97,8 +99,9 @@ def _embed_urls(tokens: list[Any], project: ProjectFiles, rel: str, embed: Embed
 
 
 def font_faces(project: ProjectFiles, sheets: Stylesheets, text: str) -> list[FaceView]:
-    """Every @font-face of the project's stylesheets, its font cut down to the characters of
-    `text` and packed as WOFF2."""
+    """Every @font-face of the project's stylesheets, then those of the theme's that `text`
+    needs (`theme_fonts.needed_faces`), each font cut down to the characters of `text` and
+    packed as WOFF2."""
     characters = "".join(sorted(set(text)))
     faces = []
     for face in sheets.fonts:
@@ -111,6 +114,10 @@ def font_faces(project: ProjectFiles, sheets: Stylesheets, text: str) -> list[Fa
                 data_url(data, "font/woff2"),
             )
         )
+    for theme in needed_faces(text, sheets, project):
+        data = subset_font(theme_font(theme.file), characters)
+        style = "italic" if theme.italic else "normal"
+        faces.append(FaceView(theme.family, theme.weight, style, data_url(data, "font/woff2")))
     return faces
 
 

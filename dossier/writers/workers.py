@@ -48,6 +48,10 @@ _KINDS: dict[str, type[DossierError]] = {
 }
 
 
+#: told of each render as it is queued, starts and ends: progress(job name, state)
+Progress = Callable[[str, str], None]
+
+
 @dataclass
 class Job:
     """One render: `function(*args)` runs in a worker; both and the result must pickle."""
@@ -171,17 +175,22 @@ class Workers:
         theirs.close()
         return _Worker(process, mine)
 
-    def run(self, jobs: Sequence[Job]) -> dict[str, Any]:
+    def run(self, jobs: Sequence[Job], progress: Progress | None = None) -> dict[str, Any]:
         """Run every job, at most `slots` at once; results by job name. A `DossierError`
-        in a worker is raised here unchanged; anything else is a bug."""
+        in a worker is raised here unchanged; anything else is a bug. `progress(name,
+        state)` hears of each job: "queued", "running", then "done"."""
         pending = list(jobs)
         busy: list[_Worker] = []
         results: dict[str, Any] = {}
+        tell = progress or (lambda name, state: None)
+        for job in pending:
+            tell(job.name, "queued")
         try:
             while pending or busy:
                 while pending and len(busy) < self.slots:
                     worker = self.idle.pop(0) if self.idle else self._start()
                     worker.job = pending.pop(0)
+                    tell(worker.job.name, "running")
                     worker.due = time.monotonic() + self.limits.timeout
                     with contextlib.suppress(OSError):  # it died warming up: its reply says why
                         worker.connection.send(worker.job)
@@ -192,6 +201,7 @@ class Workers:
                     busy.remove(worker)
                     assert worker.job is not None
                     results[worker.job.name] = self._collect(worker)
+                    tell(worker.job.name, "done")
                 for worker in [w for w in busy if time.monotonic() >= w.due]:
                     busy.remove(worker)
                     _kill(worker.process)

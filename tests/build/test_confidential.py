@@ -214,3 +214,15 @@ def test_the_pdf_audit_reads_alt_text_and_anchor_names() -> None:
     )
     corpus = pdf_corpus(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
     assert "The courier's car" in corpus and "kestrel-lane" in corpus
+
+
+@pytest.mark.parametrize("edition", ["public", "internal"])
+def test_both_editions_pass_the_accessibility_checkers(built: dict, edition: str) -> None:
+    from ace import assert_ace_clean
+    from test_accessible_pdf import check_structure, misread_running_head, outloud
+
+    pdf = built[f"{edition}.pdf"]
+    assert [f for f in outloud(pdf) if not misread_running_head(f, pdf)] == []
+    check_structure(pdf)
+    assert epubcheck(built[f"{edition}.epub"])["messages"] == []
+    assert_ace_clean(built[f"{edition}.epub"])

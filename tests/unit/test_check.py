@@ -221,9 +221,9 @@ def test_front_matter_mistakes(project: Path) -> None:
 
 
 def test_a_level_one_heading_inside_a_section(project: Path) -> None:
-    edit(project, "sections/03-context.md", "## Earlier history", "# Earlier history")
+    edit(project, "sections/03-context.md", "## Recent years", "# Recent years")
     assert problems(project) == [
-        "sections/03-context.md:6: error: use '##' for headings inside a section (the section "
+        "sections/03-context.md:10: error: use '##' for headings inside a section (the section "
         "title is the only level-1 heading)",
     ]
 
@@ -361,6 +361,25 @@ def test_a_list_longer_than_its_limit_is_named_as_such(project: Path) -> None:
         for p in found
     ), found
     assert not any("alias bomb" in p for p in found)
+
+
+def test_a_title_line_equal_to_the_front_matter_title_is_the_title(project: Path) -> None:
+    edit(project, "sections/03-context.md", "---\n\n## Earlier", "---\n\n#  Context\n\n## Earlier")
+    assert problems(project) == []
+    config = load_config(project)
+    _, dossier, _ = read_project(config)
+    section = next(s for s in dossier.sections if s.path == "sections/03-context.md")
+    assert section.title == "Context"
+    assert [h.text for h in section.headings] == ["Earlier history", "Recent years"]
+
+
+def test_a_title_line_that_differs_says_what_to_write(project: Path) -> None:
+    edit(project, "sections/03-context.md", "---\n\n## Earlier", "---\n\n# Setting\n\n## Earlier")
+    assert problems(project) == [
+        "sections/03-context.md:6: error: the front matter's title is 'Context' but the first "
+        "line says '# Setting': make them the same, or delete one of them, or write '## ' for "
+        "a heading inside the section",
+    ]
 
 
 # --- image bytes, SVG content, notes, chronology images, based_on ---------

@@ -225,3 +225,95 @@ def test_starts_too_short_to_be_unique_are_not_searched() -> None:
 def test_pages_and_chapters_must_agree_in_number() -> None:
     with pytest.raises(ValueError):
         paginate(documents(), Pagination("urn:x", ["a", "b"], ["summary"]))
+
+
+# --- the cover, words opening with digits or quotes (hand-written EPUB documents) ----------
+
+
+@dataclass
+class Doc:
+    file_name: str
+    content: str
+
+
+def cover_documents() -> list[tuple[Doc, str | None]]:
+    return [
+        (Doc("text/cover.xhtml", '<section class="cover"><img alt="Cover"/></section>'), None),
+        (Doc("text/title.xhtml", "<section><h1>The Nameless Dead</h1></section>"), None),
+        (
+            Doc(
+                "text/one.xhtml",
+                "<section><h1>Chapter one</h1><p>In the 1930s the sculptor worked in "
+                "Nalchik.</p><p>&#8216;Kuban Cossacks&#8217; came from the west.</p></section>",
+            ),
+            "one",
+        ),
+        (
+            Doc("text/two.xhtml", "<section><h1>Chapter two</h1><p>Returned home.</p></section>"),
+            "two",
+        ),
+    ]
+
+
+PAGE_MARKER = re.compile(r'<span epub:type="pagebreak"[^>]*id="page-(\d+)"[^>]*></span>')
+
+
+def marks_in(docs: list[tuple[Doc, str | None]]) -> dict[int, tuple[str, str]]:
+    """For each marker: its document and the text (tags removed) that follows it there, up
+    to the next marker."""
+    found = {}
+    for doc, _ in docs:
+        parts = PAGE_MARKER.split(doc.content)  # text, number, text, number, text …
+        for number, after in zip(parts[1::2], parts[2::2], strict=True):
+            found[int(number)] = (doc.file_name, re.sub(r"<[^>]*>", "", after))
+    return found
+
+
+def test_the_cover_page_is_marked_on_the_epub_cover_and_the_title_page_keeps_its_words() -> None:
+    docs = cover_documents()
+    pagination = Pagination(
+        "x",
+        [start("The Nameless Dead"), start("The Nameless Dead"), start("Chapter one In the")],
+        [None, None, "one"],
+        cover=1,
+    )
+    page_list = paginate(docs, pagination)
+    assert page_list == [
+        ("1", "text/cover.xhtml#page-1"),
+        ("2", "text/title.xhtml#page-2"),
+        ("3", "text/one.xhtml#page-3"),
+    ]
+    found = marks_in(docs)
+    assert found[1] == ("text/cover.xhtml", "")
+    assert found[2][1].startswith("The Nameless Dead")
+    assert found[3][1].startswith("Chapter one")
+
+
+def test_a_marker_goes_before_digits_and_quotes_that_open_the_page() -> None:
+    docs = cover_documents()
+    # a PDF page that starts at "1930s" has only the letters "s…"; one at "‘Kuban" has "kuban…"
+    starts = [start("Chapter one In the"), start("s the sculptor worked"), start("‘Kuban Cossacks")]
+    paginate(docs, Pagination("x", starts, ["one", "one", "one"]))
+    found = marks_in(docs)
+    assert found[2][1].startswith("1930s the sculptor")
+    assert found[3][1].startswith("&#8216;Kuban Cossacks")
+
+
+def test_a_page_whose_words_are_not_in_the_epub_shares_the_next_pages_place() -> None:
+    docs = cover_documents()
+    starts = [start("Chapter one"), start("Contents chapter one chapter two"), start("Chapter two")]
+    page_list = paginate(docs, Pagination("x", starts, ["one", "one", "two"]))
+    assert [label for label, _ in page_list] == ["1", "2", "3"]
+    found = marks_in(docs)
+    assert found[2] == ("text/two.xhtml", "")  # directly before page 3's marker
+    assert docs[3][0].content.index('id="page-2"') < docs[3][0].content.index('id="page-3"')
+
+
+def test_a_page_is_not_matched_beyond_its_chapter() -> None:
+    docs = cover_documents()
+    # "Returned home" is in chapter two only: a page of chapter one must not land there
+    starts = [start("Chapter one"), start("Returned home nothing"), start("Chapter two")]
+    paginate(docs, Pagination("x", starts, ["one", "one", "two"]))
+    found = marks_in(docs)
+    assert found[2][0] == "text/two.xhtml" and found[2][1] == ""  # shares page 3's place
+    assert found[3][1].startswith("Chapter two")

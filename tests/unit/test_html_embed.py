@@ -91,5 +91,10 @@ def test_font_faces_cover_every_declared_face(project: ProjectFiles) -> None:
     assert [(f.family, f.weight, f.style) for f in faces] == [
         ("Dossier Text", 400, "normal"),
         ("Dossier Text", 700, "italic"),
+        # no "Dossier Sans" of the project's: the theme's sans backs it up, all four styles
+        ("Dossier Theme Sans", 400, "normal"),
+        ("Dossier Theme Sans", 400, "italic"),
+        ("Dossier Theme Sans", 700, "normal"),
+        ("Dossier Theme Sans", 700, "italic"),
     ]
     assert all(decode(f.url)[:4] == b"wOF2" for f in faces)
