@@ -249,3 +249,30 @@ def test_the_epub_is_the_same_bytes_with_and_without_the_font_cache(
     assert len(cached) == 9  # eight fonts and the cover
     warm = build(built["root"], formats=["epub"], output_dir=tmp_path, force=True)
     assert warm[0].path.read_bytes() == cold
+
+
+def test_the_theme_fallback_fonts_are_subset_too(tmp_path: Path) -> None:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from dossier.build import build
+    from dossier.sandbox.fonts import theme_font
+
+    from conftest import copy_project
+
+    root = copy_project("minimal", tmp_path / "minimal")
+    section = root / "sections" / "03-context.md"
+    section.write_text(section.read_text() + "\nთბილისი და ერევան: Երևան.\n")
+    epub = next(o.path for o in build(root, formats=["epub"]) if o.format == "epub")
+    book = Epub(epub)
+    theme = [i for i in book.manifest().values() if i["href"].startswith("theme/fonts/")]
+    assert theme  # Georgian and Armenian are not in the project's PT fonts
+    for item in theme:
+        data = book.read(item["href"])
+        whole = theme_font(Path(item["href"]).name)
+        assert len(data) < len(whole) / 2
+        kept = set(TTFont(io.BytesIO(data)).getBestCmap())
+        covered = set(TTFont(io.BytesIO(whole)).getBestCmap())
+        needed = {ord(c) for c in "თბილისიდაԵրևան"}
+        assert needed & covered <= kept
