@@ -38,10 +38,37 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     for goal, numerator, denominator, digits, limit in per_size:
         for size in sizes:
             r = results[size]
+            if numerator not in r or denominator not in r:
+                continue  # not measured in this run (bench/run.py --skip)
             ratio = _ratio(r[numerator]["median"], r[denominator]["median"])
             rows.append(
                 (f"{size}: {goal}", f"{ratio:.{digits}f}×", f"≤ {limit:.2f}×", ratio <= limit)
             )
+    for size, limit in (("S", None), ("M", 0.5), ("L", 0.3)):
+        if size in results and "onechange" in results[size]:
+            r = results[size]
+            ratio = _ratio(r["onechange"]["median"], r["full"]["median"])
+            cpu = ""
+            if "cpu" in r["onechange"] and "cpu" in r["full"]:
+                cpu = f" (CPU {_ratio(r['onechange']['cpu'], r['full']['cpu']):.2f}×)"
+            rows.append(
+                (
+                    f"{size}: one section changed vs full build",
+                    f"{ratio:.2f}×{cpu}",
+                    f"≤ {limit:.1f}×" if limit else "(no goal: one chunk)",
+                    limit is None or ratio <= limit,
+                )
+            )
+    if "S" in results and "epub_kib" in results["S"]:
+        size = results["S"]["epub_kib"]
+        rows.append(
+            (
+                "S (the bundled dossier): reader EPUB size, every font embedded",
+                f"{size:.0f} KiB (was 1,592 KiB)",
+                "≤ 350 KiB",
+                size <= 350,
+            )
+        )
     if "L" in results and "pandoc_epub" in results["L"]:
         r = results["L"]
         speedup = _ratio(r["pandoc_epub"]["median"], r["epub"]["median"])
@@ -68,6 +95,8 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                 memory <= page_ratio,
             )
         )
+        if "bare_weasyprint" not in l_:
+            return rows
         ratio = _ratio(l_["full"]["median"], l_["bare_weasyprint"]["median"])
         rows.append(
             (
@@ -123,8 +152,20 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "everything but keeps those hints, which only decide how many layout passes are needed).",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
-        f"WeasyPrint {m['weasyprint']}, {m['pandoc']}; {m['date']}.",
+        f"WeasyPrint {m['weasyprint']}, {m['pandoc']}; {m['date']}"
+        + (f"; host `{m['host']}`" if m.get("host") else "")
+        + ".",
         "",
+        *(
+            [
+                f"Load average (1/5/15 min) before the run: {m['load']}; after: "
+                f"{m.get('load_after', '?')}. The machine was shared: absolute times are noisy,",
+                "the ratios below compare figures measured in the same run.",
+                "",
+            ]
+            if m.get("load")
+            else []
+        ),
         "## Goals",
         "",
         "| goal | measured | target | met |",
@@ -140,9 +181,20 @@ def write_report(results: dict[str, Any], path: Path) -> None:
     lines.append("|---|" + "---|" * len(sizes))
     lines.append(
         "| First build (cold) | "
-        + " | ".join(f"{results[s]['cold_full']:.2f}" for s in sizes)
+        + " | ".join(
+            "–"
+            if results[s]["cold_full"] != results[s]["cold_full"]
+            else f"{results[s]['cold_full']:.2f}"
+            for s in sizes
+        )
         + " |"
     )
+    if all("epub_kib" in results[s] for s in sizes):
+        lines.append(
+            "| Reader EPUB size (KiB) | "
+            + " | ".join(f"{results[s]['epub_kib']:.0f}" for s in sizes)
+            + " |"
+        )
     for key, label in ROWS:
         if all(key in results[s] for s in sizes):
             lines.append(f"| {label} | " + " | ".join(_cell(results[s][key]) for s in sizes) + " |")
@@ -151,11 +203,29 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         + " | ".join(f"{results[s]['full']['peak_mib']:.0f}" for s in sizes)
         + " |"
     )
-    lines.append(
-        "| Peak RSS, bare WeasyPrint (MiB) | "
-        + " | ".join(f"{results[s]['bare_weasyprint']['peak_mib']:.0f}" for s in sizes)
-        + " |"
-    )
+    if all("bare_weasyprint" in results[s] for s in sizes):
+        lines.append(
+            "| Peak RSS, bare WeasyPrint (MiB) | "
+            + " | ".join(f"{results[s]['bare_weasyprint']['peak_mib']:.0f}" for s in sizes)
+            + " |"
+        )
+    cpu = [k for k, _ in ROWS if all("cpu" in results[s].get(k, {}) for s in sizes)]
+    if cpu:
+        lines += [
+            "",
+            "CPU seconds (user + system, all processes of the command; less sensitive than",
+            "wall time to other load on the machine), median:",
+            "",
+            "| | " + " | ".join(sizes) + " |",
+            "|---|" + "---|" * len(sizes),
+        ]
+        for key, label in ROWS:
+            if key in cpu:
+                lines.append(
+                    f"| {label} | "
+                    + " | ".join(f"{results[s][key]['cpu']:.2f}" for s in sizes)
+                    + " |"
+                )
     notes = Path(__file__).with_name("NOTES.md")
     if notes.exists():
         lines += ["", notes.read_text().strip()]

@@ -3,7 +3,8 @@
 For each project size it measures, as whole processes (interpreter start included) and as
 medians of several runs with min and max: the full build (PDF and EPUB of the reader
 edition), PDF only, EPUB only, a rebuild with nothing changed, a rebuild with one section
-changed, and the peak RSS of the largest process; and, on the bundled dossier, the time from
+changed (only the layout chunks it moved are laid out again), the reader EPUB's size, and
+the peak RSS of the largest process; and, on the bundled dossier, the time from
 saving a section to the page reloaded by `dossier serve` in headless Chromium
 (`serve_reload.py`; alone: `--serve-only`). In the same run it measures the baselines:
 bare WeasyPrint (`HTML(...).write_pdf()` in a fresh process) on dossier's own final HTML, and
@@ -40,9 +41,12 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"{wall} {peak} {code}")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak = usage.ru_maxrss / 1024
+print(f"{wall} {peak} {code} {usage.ru_utime + usage.ru_stime}")
 """
+#: CPU seconds (user + system, every process of the command) of the last `measure`
+CPU: list[float] = []
 
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -56,6 +60,7 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[floa
     ).stdout.split()
     if out[2] != "0":
         raise SystemExit(f"failed: {' '.join(command)}")
+    CPU.append(float(out[3]))
     return float(out[0]), float(out[1])
 
 
@@ -105,11 +110,15 @@ def summary(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def bench(size: str, runs: int, work: Path) -> dict[str, object]:
+def bench(size: str, runs: int, work: Path, skip: set[str] = frozenset()) -> dict[str, object]:
     root = make(size, work / f"project-{size}")
     print(f"== {size}", flush=True)
     cold, _ = measure(dossier(root, "--force"))  # first build: no page-number hints yet
-    result: dict[str, object] = {"pages": pages(root), "cold_full": cold}
+    result: dict[str, object] = {
+        "pages": pages(root),
+        "cold_full": cold,
+        "epub_kib": next((root / "build").glob("*.epub")).stat().st_size / 1024,
+    }
     cases = {
         "full": lambda: measure(dossier(root, "--force")),
         "pdf": lambda: measure(dossier(root, "--force", "--format", "pdf")),
@@ -139,8 +148,15 @@ def bench(size: str, runs: int, work: Path) -> dict[str, object]:
     if shutil.which("pandoc"):
         cases["pandoc_epub"] = lambda: measure(pandoc)
     for name, case in cases.items():
+        if name in skip:
+            continue
+        CPU.clear()
         samples = [case() for _ in range(runs)]
-        result[name] = {**summary([s[0] for s in samples]), "peak_mib": max(s[1] for s in samples)}
+        result[name] = {
+            **summary([s[0] for s in samples]),
+            "peak_mib": max(s[1] for s in samples),
+            "cpu": statistics.median(CPU),
+        }
         print(f"  {name}: {result[name]}", flush=True)
     measure(dossier(root))
     nochange = [measure(dossier(root)) for _ in range(max(runs, 5))]
@@ -148,6 +164,7 @@ def bench(size: str, runs: int, work: Path) -> dict[str, object]:
         **summary([s[0] for s in nochange]),
         "peak_mib": max(s[1] for s in nochange),
     }
+    CPU.clear()
     changed = []
     section = root / _sections(root)[1]
     original = section.read_text()
@@ -158,6 +175,7 @@ def bench(size: str, runs: int, work: Path) -> dict[str, object]:
     result["onechange"] = {
         **summary([s[0] for s in changed]),
         "peak_mib": max(s[1] for s in changed),
+        "cpu": statistics.median(CPU),
     }
     print(f"  nochange: {result['nochange']}\n  onechange: {result['onechange']}", flush=True)
     return result
@@ -197,6 +215,8 @@ def machine() -> dict[str, str]:
         "weasyprint": weasyprint.__version__,
         "pandoc": pandoc.split("\n")[0],
         "date": time.strftime("%Y-%m-%d"),
+        "host": platform.node(),
+        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 
@@ -204,6 +224,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", default=["S", "M", "L"])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--skip", action="append", default=[], help="a case not to measure (e.g. bare_weasyprint)"
+    )
+    parser.add_argument("--output", default=str(REPO / "BENCHMARKS.md"))
     parser.add_argument(
         "--serve-only", action="store_true", help="only the save-to-reload time of dossier serve"
     )
@@ -214,14 +238,16 @@ def main() -> None:
         results = {**json.loads(earlier.read_text()), **results}
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as work:
         for size in [] if args.serve_only else args.sizes:
-            results[size] = bench(size, args.runs, Path(work))
+            results[size] = bench(size, args.runs, Path(work), set(args.skip))
     print("== dossier serve", flush=True)
     results["serve"] = measure_reload(max(args.runs, 5))
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    results["machine"]["load_after"] = load  # type: ignore[index]
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     from report import write_report
 
-    write_report(results, REPO / "BENCHMARKS.md")
-    print(f"wrote {REPO / 'BENCHMARKS.md'}")
+    write_report(results, Path(args.output))
+    print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":

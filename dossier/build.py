@@ -95,7 +95,8 @@ def build(
         steps = Steps(3)
         count = sum(len(f) for _, f in plan)
         limits = JobLimits(config.limits.render_timeout, config.limits.render_memory_mb)
-        with Workers(limits, warm=_warm, expected=count) as workers:
+        warm = partial(_warm, {f for _, fmts in plan for f in fmts})
+        with Workers(limits, warm=warm, expected=count) as workers:
             with steps("Reading and checking the project"):
                 cache.load_memos()
                 books, sheets, inputs = _read(config, plan)
@@ -167,14 +168,17 @@ def _read(
     return books, sheets, inputs
 
 
-def _warm() -> None:
+def _warm(formats: set[str]) -> None:
     """What a worker imports while the parent reads the project (WeasyPrint confined to
-    the theme's and the project's fonts before it loads a font configuration)."""
+    the theme's and the project's fonts before it loads a font configuration; WeasyPrint
+    alone takes 0.4 s: not for an EPUB-only build)."""
     from dossier.sandbox.fonts import confine_fonts
 
     confine_fonts()
     import ebooklib.epub  # noqa: F401
-    import weasyprint  # noqa: F401
+
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
 
 
 def _render(
@@ -190,6 +194,7 @@ def _render(
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused)."""
     jobs = []
+    fonts = cache.state / "epub"  # subset fonts and covers, by content (writers.epub_fonts)
     paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
     order: list[str] = []
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
@@ -215,13 +220,14 @@ def _render(
                 if attach:  # refused now rather than after the layout
                     _refuse_identifying_images(config, attach)
                 hints = cache.hints(book.edition.name)
-                jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach)))
+                layout = (cache.state / "layout", not force)  # --force: lay out every chunk
+                jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach, layout)))
             elif fmt == "html":
                 jobs.append(Job(job_name, _html, (book, sheets, assets)))
             elif "pdf" in fmts:
                 paginated.append((book, assets))
             else:
-                jobs.append(Job(job_name, _epub, (book, sheets, assets, None)))
+                jobs.append(Job(job_name, _epub, (book, sheets, assets, None, fonts)))
     if progress:  # every output to render, in the plan's order (EPUBs wait for their PDF)
         for name in order:
             progress(name, "queued")
@@ -231,7 +237,9 @@ def _render(
         pdf = results[f"{book.edition.name} PDF"]
         source = output_name(config.name, book.edition.name, book.stamp, "pdf")
         pagination = _pagination(book, f"{config.identifier} (PDF: {source})", pdf[2], pdf[3])
-        later.append(Job(f"{book.edition.name} EPUB", _epub, (book, sheets, assets, pagination)))
+        later.append(
+            Job(f"{book.edition.name} EPUB", _epub, (book, sheets, assets, pagination, fonts))
+        )
     results.update(workers.run(later, progress))
     files = dict(reused)
     for job in [*jobs, *later]:
@@ -263,6 +271,7 @@ def _pdf(
     assets: Assets,
     hints: dict[str, int],
     attach: dict[str, str] | None,
+    layout: tuple[Path | None, bool] = (None, True),
 ) -> tuple[bytes, int | None, dict[str, int] | None, list[str]]:
     """In a worker: the edition's PDF, its page count and where every anchor landed."""
     from dossier.rendering.environment import make_environment
@@ -276,6 +285,8 @@ def _pdf(
         hints=hints,
         attachments=partial(_attachments, book, sheets, attach) if attach else None,
         max_pages=book.config.limits.max_pages,
+        layout_cache=layout[0],
+        reuse_layout=layout[1],
     )
     for message in result.warnings:
         log.warning("WeasyPrint: %s", message)
@@ -286,15 +297,16 @@ def _pdf(
 
 
 def _epub(
-    book: Book, sheets: Stylesheets, assets: Assets, pagination: Any
+    book: Book, sheets: Stylesheets, assets: Assets, pagination: Any, fonts: Path | None = None
 ) -> tuple[bytes, int | None, dict[str, int] | None, None]:
     """In a worker: the edition's EPUB (with `pagination`: marked with its PDF's pages)."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.epub import write_epub
 
     env = make_environment(book.config.project)
-    cover = _cover(book, sheets)
-    return write_epub(book, env, sheets, assets, cover, __version__, pagination), None, None, None
+    cover = _cover(book, sheets, fonts)
+    data = write_epub(book, env, sheets, assets, cover, __version__, pagination, fonts)
+    return data, None, None, None
 
 
 def _html(
@@ -411,17 +423,20 @@ def _output(folder: Path, record: dict[str, Any], reused: bool) -> Output:
     )
 
 
-def _cover(book: Book, sheets: Stylesheets) -> bytes:
+def _cover(book: Book, sheets: Stylesheets, cache: Path | None = None) -> bytes:
+    """The EPUB's cover image in the edition's language (kept in `cache` by what it is
+    drawn from)."""
     from dossier.rendering.words import speaking
 
     with speaking(book):
-        return _draw_cover(book, sheets)
+        return _draw_cover(book, sheets, cache)
 
 
-def _draw_cover(book: Book, sheets: Stylesheets) -> bytes:
+def _draw_cover(book: Book, sheets: Stylesheets, cache: Path | None) -> bytes:
     from dossier.rendering.cover import CoverText, render_cover
     from dossier.rendering.words import credit, long_date, word
     from dossier.sandbox.fonts import theme_font
+    from dossier.writers.epub_fonts import cached_bytes
 
     config = book.config
     project = config.project
@@ -439,9 +454,14 @@ def _draw_cover(book: Book, sheets: Stylesheets) -> bytes:
         else config.description[:200],
         footer=f"{config.publisher + ' · ' if config.publisher else ''}{long_date(config.date)}",
     )
-    return render_cover(  # the project's "Dossier Sans", else the theme's sans
-        text,
-        config.accent_colour,
+    # the project's "Dossier Sans", else the theme's sans
+    faces = [
         project.read_bytes(bold.path) if bold else theme_font("NotoSans-Bold.ttf"),
         project.read_bytes(regular.path) if regular else theme_font("NotoSans-Regular.ttf"),
+    ]
+    key = [b"cover", repr(text).encode(), config.accent_colour.encode()]
+    return cached_bytes(
+        cache,
+        key + faces,
+        lambda: render_cover(text, config.accent_colour, faces[0], faces[1]),
     )

@@ -28,11 +28,13 @@ from dossier.rendering.words import chapter_title, event_date_label
 #: Internal strings shorter than this (letters and digits) would match inside ordinary
 #: words, so they are searched as whole words instead.
 MIN_NEEDLE = 6
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def _norm(text: str) -> str:
     """Letters and digits only, case-folded: survives line breaks, hyphenation, markup."""
-    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+    # `[\W_]` is exactly "not str.isalnum()" for str patterns, and far faster than a loop
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _words(text: str) -> str:

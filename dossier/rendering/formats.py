@@ -81,6 +81,8 @@ class FormatMarkup:
         self._versions = {
             v.original: v for v in map(source_links.version_of, book.sources) if v is not None
         }
+        self._by_event: dict[int, list[Occurrence]] | None = None
+        self._event_numbers: dict[int, int] | None = None
 
     def snippet(self, template: str, **values: Any) -> str:
         """A small piece of markup from its template (the project's own first)."""
@@ -189,10 +191,18 @@ class FormatMarkup:
         ]
 
     def sources_of(self, event: Event) -> list[Occurrence]:
-        return [o for o in self.book.occurrences if o.event is event]
+        if self._by_event is None:  # one pass over the occurrences, not one per row
+            self._by_event = {}
+            for o in self.book.occurrences:
+                if o.event is not None:
+                    self._by_event.setdefault(id(o.event), []).append(o)
+        return list(self._by_event.get(id(event), []))
 
     def event_number(self, event: Event) -> int:
-        return self.book.events.index(event) + 1
+        if self._event_numbers is None:
+            self._event_numbers = {id(e): n for n, e in enumerate(self.book.events, 1)}
+        number = self._event_numbers.get(id(event))
+        return number if number is not None else self.book.events.index(event) + 1
 
     def groups(self) -> list[tuple[str, list[Source]]]:
         """The appendix's groups in order, each with its sources (by number, or by name)."""
@@ -210,11 +220,11 @@ class FormatMarkup:
         return protection_note(source.protection)
 
     def cited_rows(self, source: Source) -> list[Event]:
-        rows = []
+        rows: dict[int, Event] = {}  # by identity: comparing events field by field is slow
         for occurrence in self.book.occurrences_of(source.key):
-            if occurrence.event is not None and occurrence.event not in rows:
-                rows.append(occurrence.event)
-        return rows
+            if occurrence.event is not None:
+                rows.setdefault(id(occurrence.event), occurrence.event)
+        return list(rows.values())
 
 
 class PdfMarkup(FormatMarkup):

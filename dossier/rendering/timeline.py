@@ -11,8 +11,8 @@ which is the figure's text equivalent.
 
 from __future__ import annotations
 
+import bisect
 import colorsys
-import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -52,10 +52,13 @@ class Segment:
         if not self.anchors:
             return self.x0 + (year - self.start) / self.span * (self.x1 - self.x0)
         year = min(max(year, self.anchors[0][0]), self.anchors[-1][0])
-        for (t0, x0), (t1, x1) in itertools.pairwise(self.anchors):
-            if t0 <= year <= t1:
-                return x0 if t1 == t0 else x0 + (year - t0) / (t1 - t0) * (x1 - x0)
-        return self.anchors[-1][1]
+        # the first pair (t0, t1) with t0 <= year <= t1, found by bisection (anchors are
+        # sorted by year; a long chronology has thousands)
+        i = max(1, bisect.bisect_left(self.anchors, year, key=lambda a: a[0]))
+        if i >= len(self.anchors):
+            return self.anchors[-1][1]
+        (t0, x0), (t1, x1) = self.anchors[i - 1], self.anchors[i]
+        return x0 if t1 == t0 else x0 + (year - t0) / (t1 - t0) * (x1 - x0)
 
 
 def _extent(event: Event) -> tuple[float, float]:

@@ -84,6 +84,15 @@ def active() -> Catalogue:
     return _ACTIVE.get()
 
 
+def all_words() -> list[str]:
+    """Every text of the active catalogue, every plural form included (the characters an
+    edition may show in words it generates: fonts subset for it must keep them)."""
+    texts: list[str] = []
+    for message in _ACTIVE.get().messages.values():
+        texts += message.values() if isinstance(message, dict) else [message]
+    return texts
+
+
 def word(key: str, count: int | None = None, select: str | None = None, **values: object) -> str:
     """The catalogue's text for `key`, with its `{fields}` filled in. `count` chooses a
     plural form by the language's CLDR rules (and fills `{count}`, formatted as the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from jinja2.environment import Environment
@@ -21,10 +22,11 @@ from dossier.reading.styles import Stylesheets
 from dossier.rendering.context import Assets, template_context
 from dossier.rendering.environment import theme_file
 from dossier.rendering.formats import EpubMarkup
-from dossier.rendering.words import chapter_title, speaking, word
+from dossier.rendering.words import all_words, chapter_title, speaking, word
 from dossier.sandbox.fetcher import media_type
 from dossier.sandbox.fonts import theme_font
 from dossier.sandbox.images import strip_metadata
+from dossier.writers.epub_fonts import characters, is_font, subset_font
 from dossier.writers.epub_pages import Pagination, paginate
 from dossier.writers.theme_fonts import theme_fonts
 
@@ -138,11 +140,13 @@ def write_epub(
     cover_png: bytes,
     version: str,
     pagination: Pagination | None = None,
+    font_cache: Path | None = None,
 ) -> bytes:
     """The edition as EPUB 3 bytes, in the edition's language; with `pagination`,
-    page-break markers where each page of that PDF begins, and a page-list."""
+    page-break markers where each page of that PDF begins, and a page-list. Fonts are subset
+    (cached in `font_cache`)."""
     with speaking(book):
-        return _write_epub(book, env, sheets, assets, cover_png, version, pagination)
+        return _write_epub(book, env, sheets, assets, cover_png, version, pagination, font_cache)
 
 
 def _write_epub(
@@ -153,6 +157,7 @@ def _write_epub(
     cover_png: bytes,
     version: str,
     pagination: Pagination | None,
+    font_cache: Path | None,
 ) -> bytes:
     from ebooklib import epub
 
@@ -223,8 +228,13 @@ def _write_epub(
         eb.add_item(item)
         return item
 
+    fonts: list[tuple[str, str]] = []  # (uid, path): added once the text is known
+
     def add_project_files(prefix: str, paths: list[str]) -> None:
         for n, path in enumerate(paths, 1):
+            if is_font(path):
+                fonts.append((f"{prefix}-{n}", path))
+                continue
             data = strip_metadata(project.read_bytes(path), path)  # images lose their EXIF…
             add_file(f"{prefix}-{n}", f"project/{path}", media_type(path), data)
 
@@ -273,8 +283,7 @@ def _write_epub(
     add_project_files("img", sorted(markup.images - {*sheets.files, *sheets.resources}))
     needed = theme_fonts("".join(i.content for i in (cover, title, *items)), sheets, project)
     fonts_css.content = needed.css
-    for n, name in enumerate(needed.files, 1):
-        add_file(f"font-theme-{n}", f"theme/fonts/{name}", media_type(name), theme_font(name))
+    theme_faces = [(f"font-theme-{n}", name) for n, name in enumerate(needed.files, 1)]
 
     eb.toc = [
         _toc_entry(markup, chapter, item)
@@ -302,6 +311,30 @@ def _write_epub(
             (item, chapter.id) for chapter, item in zip(book.chapters, items, strict=True)
         ]
         page_list = paginate(documents, pagination)
+    page_list_markup = ""
+    if page_list:
+        page_list_markup = env.get_template("epub/page-list.xhtml").render(pages=page_list)
+    # every font subset to what the book shows: its pages, the navigation, the edition's
+    # words and the stylesheets' generated strings (see epub_fonts)
+    shown = characters(
+        [
+            *(str(item.content) for item in (cover, title, *items)),
+            *(chapter_title(chapter) for chapter in book.chapters),
+            contents,
+            word("epub.landmarks"),
+            *(entry["title"] for entry in eb.guide),
+            page_list_markup,
+            *all_words(),
+            theme_file("epub.css").decode("utf-8", "replace"),
+            *(project.read_text(path) for path in sheets.files),
+        ]
+    )
+    for uid, path in fonts:
+        data = subset_font(project.read_bytes(path), shown, font_cache)
+        add_file(uid, f"project/{path}", media_type(path), data)
+    for uid, name in theme_faces:  # the theme's fallback fonts the text needs, subset alike
+        data = subset_font(theme_font(name), shown, font_cache)
+        add_file(uid, f"theme/fonts/{name}", media_type(name), data)
     out = io.BytesIO()
     writer = _writer_class()(
         out,
@@ -317,8 +350,7 @@ def _write_epub(
         book.language,
         zip_time(when),
     )
-    if page_list:
-        writer.page_list = env.get_template("epub/page-list.xhtml").render(pages=page_list)
+    writer.page_list = page_list_markup
     writer.process()
     writer.write()
     return out.getvalue()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from jinja2.environment import Environment
@@ -21,6 +22,7 @@ from dossier.rendering.formats import PageMap
 from dossier.rendering.words import speaking
 from dossier.writers.page_starts import page_starts
 from dossier.writers.pdf_chunks import chunk_count, render_in_chunks
+from dossier.writers.pdf_layout_cache import LayoutCache
 from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
 
 MAX_PASSES = 4
@@ -36,12 +38,25 @@ def write_pdf(
     attachments: Callable[[], list[Any]] | None = None,
     max_pages: int = 0,
     chunks: int | None = None,
+    layout_cache: Path | None = None,
+    reuse_layout: bool = True,
 ) -> PdfOutput:
     """Lay out and write the edition, in its language; returns the PDF bytes and where
     every anchor landed. Long editions are rendered in `chunks` parallel parts (by default
     chosen from their length, see `parallel`); the result is the same page for page."""
     with speaking(book):
-        return _write_pdf(book, env, assets, version, hints, attachments, max_pages, chunks)
+        return _write_pdf(
+            book,
+            env,
+            assets,
+            version,
+            hints,
+            attachments,
+            max_pages,
+            chunks,
+            layout_cache,
+            reuse_layout,
+        )
 
 
 def _write_pdf(
@@ -53,13 +68,17 @@ def _write_pdf(
     attachments: Callable[[], list[Any]] | None,
     max_pages: int,
     chunks: int | None,
+    layout_cache: Path | None,
+    reuse_layout: bool,
 ) -> PdfOutput:
     """Lay out and write the edition; returns the PDF bytes and where every anchor landed.
     Long editions are rendered in `chunks` parallel parts (by default chosen from their
-    length, see `parallel`); the result is the same page for page."""
+    length, see `parallel`); the result is the same page for page. Chunks laid out by an
+    earlier build are reused from `layout_cache` (see `pdf_layout_cache`)."""
     count = chunk_count(book) if chunks is None else chunks
     if count > 1 and attachments is None:
-        result = render_in_chunks(book, env, assets, version, hints or {}, max_pages, count)
+        cache = LayoutCache(layout_cache, reuse_layout) if layout_cache else None
+        result = render_in_chunks(book, env, assets, version, hints or {}, max_pages, count, cache)
         if result is not None:
             return result
     with Renderer(book, assets, max_pages) as renderer:

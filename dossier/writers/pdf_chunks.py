@@ -19,6 +19,11 @@ Two WeasyPrint functions are wrapped for this (pinned to WeasyPrint 70; see the 
 keeps its links to anchors in other chunks (they are named destinations, resolved in the
 merged file). Both behave as before unless a chunked render asks otherwise.
 
+Incremental: a chunk laid out by an earlier build with the same inputs (`pdf_layout_cache`)
+is not laid out again; its pagination and, if its page numbers did not move, its written
+pages come from the cache, so an edit costs the chunks it moved plus the front and back
+matter (the contents and "cited on" lines point into every chunk).
+
 Tagged PDFs (all of them) are chunked too: `pdf_merge` merges the parts' structure trees
 into the tree a single render makes. Not chunked: editions with attachments, mirrored
 margins or chapters on rectos (page sides are fixed
@@ -41,7 +46,9 @@ from dossier.errors import OutputError, over_limit
 from dossier.model import markdown as markup
 from dossier.model.records import Book, Chapter
 from dossier.rendering.formats import PageMap
+from dossier.writers.pdf_layout_cache import LayoutCache, Report, chunk_key
 from dossier.writers.pdf_merge import merge_parts
+from dossier.writers.pdf_render import render_html
 
 if TYPE_CHECKING:
     from jinja2.environment import Environment
@@ -162,11 +169,13 @@ def render_in_chunks(
     hints: dict[str, int],
     max_pages: int,
     count: int,
+    cache: LayoutCache | None = None,
 ) -> PdfOutput | None:
     """The edition's PDF rendered in `count` chunks, or None if the document does not lend
-    itself to it (then the caller renders it in one piece)."""
+    itself to it (then the caller renders it in one piece). With a `cache`, a chunk laid out
+    by an earlier build with the same inputs and the same page numbers is reused."""
     from dossier.writers.page_starts import page_starts
-    from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
+    from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, pdf_options
 
     chapters = list(book.chapters)
     back = [chapters.pop()] if chapters and chapters[-1].kind == "appendix" else []
@@ -175,18 +184,28 @@ def render_in_chunks(
     groups = split(chapters, book, count)
     began = time.perf_counter()
     _install()
+    htmls = [
+        render_html(book, env, assets, version, PageMap(), front=False, chapters=group)
+        for group in groups
+    ]
+    keys = [chunk_key(book, h, pdf_options(book), assets.timeline_svg) for h in htmls]
+    cached = [cache.report(key) if cache else None for key in keys]
     context = multiprocessing.get_context("fork")
-    workers: list[tuple[Any, Any]] = []
-    for group in groups:
+    workers: list[tuple[Any, Any] | None] = []
+
+    def fork(html: str) -> tuple[Any, Any]:
         receiver, sender = context.Pipe()
-        inherited = [receiver, *(r for _, r in workers)]
+        inherited = [receiver, *(w[1] for w in workers if w is not None)]
         process = context.Process(
             target=_chunk,
-            args=(book, env, assets, version, group, sender, inherited, max_pages, os.getpid()),
+            args=(book, assets, html, sender, inherited, max_pages, os.getpid()),
         )
         process.start()
         sender.close()
-        workers.append((process, receiver))
+        return process, receiver
+
+    for html, report in zip(htmls, cached, strict=True):
+        workers.append(None if report is not None else fork(html))
     try:
         with Renderer(book, assets, max_pages) as renderer:
             placeholder = PageMap(dict(hints), default=PLACEHOLDER)
@@ -194,10 +213,14 @@ def render_in_chunks(
             front_doc = renderer.render(front_html)
             front_pages = len(front_doc.pages)
             log.debug("front matter: %d pages (%.1f s)", front_pages, time.perf_counter() - began)
-            reports = [_receive(receiver) for _, receiver in workers]
+            reports = [
+                (r.pages, r.anchors) if r is not None else _receive(_pipe(w))
+                for r, w in zip(cached, workers, strict=True)
+            ]
             log.debug(
-                "chunks paginated: %s pages (%.1f s)",
+                "chunks paginated: %s pages, %d from the layout cache (%.1f s)",
                 [r[0] for r in reports],
+                sum(r is not None for r in cached),
                 time.perf_counter() - began,
             )
             starts: list[int] = []
@@ -210,10 +233,14 @@ def render_in_chunks(
                 page += count_pages
             body_end = page - 1
 
+            numbers: list[int] = []
+
             def release(back_pages: int, context: Any) -> tuple[int, int]:
                 total = body_end + back_pages
-                for (_, receiver), start in zip(workers, starts, strict=True):
-                    receiver.send((start, total))
+                numbers.append(total)
+                for worker, start in zip(workers, starts, strict=True):
+                    if worker is not None:
+                        worker[1].send((start, total))
                 return body_end + 1, total
 
             _FOREIGN_LINKS.set(True)
@@ -231,6 +258,16 @@ def render_in_chunks(
                 release(0, None)
             total = body_end + (len(back_doc.pages) if back_doc else 0)
             log.debug("back matter laid out (%.1f s)", time.perf_counter() - began)
+            parts_cached: list[bytes | None] = [None] * len(groups)
+            late: set[int] = set()  # cached pagination, laid out again for new numbers
+            for i, report in enumerate(cached):
+                if report is None or cache is None:
+                    continue
+                parts_cached[i] = cache.part(keys[i], starts[i], total)
+                if parts_cached[i] is None:  # same pages, other numbers: draw it again
+                    workers[i] = fork(htmls[i])
+                    _pipe(workers[i]).send((starts[i], total))  # read after its pagination
+                    late.add(i)
             if max_pages and total > max_pages:
                 pages = f"the PDF has {total:,} pages"
                 raise OutputError(over_limit(pages, max_pages, "max_pages"))
@@ -247,7 +284,18 @@ def render_in_chunks(
             back_pages = back_doc.pages if back_doc else []
             own = renderer.write(front_doc.copy([*front_doc.pages, *back_pages]))
             log.debug("front and back matter written (%.1f s)", time.perf_counter() - began)
-            parts = [_receive(receiver) for _, receiver in workers]
+            parts: list[tuple[bytes, list[Any], list[str]]] = []
+            for i, report in enumerate(cached):
+                reused = parts_cached[i]
+                if reused is not None and report is not None:
+                    parts.append((reused, report.warnings, report.starts))
+                    continue
+                if i in late:
+                    _receive(_pipe(workers[i]))  # its pagination: known already
+                parts.append(_receive(_pipe(workers[i])))
+                if cache is not None:
+                    fresh = Report(reports[i][0], reports[i][1], parts[-1][2], parts[-1][1])
+                    cache.store(keys[i], fresh, starts[i], total, parts[-1][0])
             log.debug("chunks written (%.1f s)", time.perf_counter() - began)
             warnings = renderer.capture.messages
             first_words = page_starts(front_doc) + [s for p in parts for s in p[2]]
@@ -255,7 +303,7 @@ def render_in_chunks(
     finally:
         _FOREIGN_LINKS.set(False)
         _LATE.set(None)
-        for process, _ in workers:
+        for process, _ in filter(None, workers):
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
@@ -270,6 +318,12 @@ def render_in_chunks(
         len(parts),
         first_words,
     )
+
+
+def _pipe(worker: tuple[Any, Any] | None) -> Any:
+    """The coordinator's end of a chunk worker's pipe (one was started for that chunk)."""
+    assert worker is not None
+    return worker[1]
 
 
 def _receive(receiver: Any) -> Any:
@@ -290,17 +344,15 @@ def _receive(receiver: Any) -> Any:
 
 def _chunk(
     book: Book,
-    env: Environment,
     assets: Assets,
-    version: str,
-    chapters: list[Chapter],
+    html: str,
     sender: Any,
     inherited: list[Any],
     max_pages: int,
     coordinator: int,
 ) -> None:
     """A worker: lay out some chapters, report their pages, wait for the numbering, write."""
-    from dossier.writers.pdf_render import Renderer, render_html
+    from dossier.writers.pdf_render import Renderer
     from dossier.writers.workers import die_with, reply_and_exit
 
     die_with(coordinator)
@@ -322,9 +374,7 @@ def _chunk(
         _FOREIGN_LINKS.set(True)
         _LATE.set(numbering)
         with Renderer(book, assets, max_pages) as renderer:
-            document = renderer.render(
-                render_html(book, env, assets, version, PageMap(), front=False, chapters=chapters)
-            )
+            document = renderer.render(html)
             return renderer.write(document), renderer.capture.messages, page_starts(document)
 
     reply_and_exit(sender, work)

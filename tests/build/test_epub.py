@@ -192,3 +192,87 @@ def test_a_file_used_by_a_stylesheet_and_a_section_is_packed_once(project: Path)
         charts = [n for n in z.namelist() if n.endswith("chart.png")]
     assert charts == ["EPUB/project/sections/images/chart.png"]
     assert epubcheck(output.path)["messages"] == []
+
+
+def _text_characters(book: Epub) -> set[str]:
+    """Every character a reader sees on the book's pages and in its navigation."""
+    seen: set[str] = set()
+    for item in book.manifest().values():
+        if item["media-type"] == "application/xhtml+xml":
+            page = book.xhtml(item["href"])
+            seen.update("".join(page.itertext()))
+            for element in page.iter():
+                seen.update(element.get("alt") or "")
+    return {c for c in seen if c not in "\n\t\r"}
+
+
+def test_fonts_are_subset_to_the_book_with_every_character_kept(
+    book: Epub, built: dict[str, Path]
+) -> None:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    source = built["root"] / "styles" / "fonts"
+    needed = {ord(c) for c in _text_characters(book)}
+    assert any(c > 0x7E for c in needed)  # the sample has more than ASCII
+    for item in book.manifest().values():
+        if item["media-type"] != "font/ttf":
+            continue
+        data = book.read(item["href"])
+        original = (source / Path(item["href"]).name).read_bytes()
+        assert len(data) < len(original) / 4
+        kept = set(TTFont(io.BytesIO(data)).getBestCmap())
+        full = set(TTFont(io.BytesIO(original)).getBestCmap())
+        assert needed & full <= kept, sorted(chr(c) for c in (needed & full) - kept)
+        assert len(kept) < len(full) / 2
+
+
+def test_the_cover_is_a_palette_png_of_the_full_size(book: Epub) -> None:
+    import io
+
+    from PIL import Image
+
+    cover = next(i for i in book.manifest().values() if "cover-image" in i.get("properties", ""))
+    image = Image.open(io.BytesIO(book.read(cover["href"])))
+    assert image.mode == "P" and image.size == (1600, 2400)
+    assert len(image.getcolors() or []) <= 32
+
+
+def test_the_epub_is_the_same_bytes_with_and_without_the_font_cache(
+    built: dict[str, Path], tmp_path: Path
+) -> None:
+    from dossier.build import build
+
+    cold = build(built["root"], formats=["epub"], output_dir=tmp_path)[0].path.read_bytes()
+    cached = list((tmp_path / ".dossier" / "epub").glob("*.font"))
+    assert len(cached) == 9  # eight fonts and the cover
+    warm = build(built["root"], formats=["epub"], output_dir=tmp_path, force=True)
+    assert warm[0].path.read_bytes() == cold
+
+
+def test_the_theme_fallback_fonts_are_subset_too(tmp_path: Path) -> None:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from dossier.build import build
+    from dossier.sandbox.fonts import theme_font
+
+    from conftest import copy_project
+
+    root = copy_project("minimal", tmp_path / "minimal")
+    section = root / "sections" / "03-context.md"
+    section.write_text(section.read_text() + "\nთბილისი და ერევան: Երևան.\n")
+    epub = next(o.path for o in build(root, formats=["epub"]) if o.format == "epub")
+    book = Epub(epub)
+    theme = [i for i in book.manifest().values() if i["href"].startswith("theme/fonts/")]
+    assert theme  # Georgian and Armenian are not in the project's PT fonts
+    for item in theme:
+        data = book.read(item["href"])
+        whole = theme_font(Path(item["href"]).name)
+        assert len(data) < len(whole) / 2
+        kept = set(TTFont(io.BytesIO(data)).getBestCmap())
+        covered = set(TTFont(io.BytesIO(whole)).getBestCmap())
+        needed = {ord(c) for c in "თბილისიდაԵրևան"}
+        assert needed & covered <= kept
