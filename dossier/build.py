@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 from dossier.config import Config, Edition, load_config
 from dossier.errors import ConfigError
 from dossier.outputs.cache import Cache, request_key, sha256_file
-from dossier.outputs.files import output_lock, output_name, superseded, write_atomic
+from dossier.outputs.files import (
+    output_lock,
+    output_name,
+    superseded,
+    superseded_copies,
+    write_atomic,
+)
 from dossier.sandbox.fingerprint import fingerprint
 from dossier.version import __version__
 from dossier.writers.workers import Job, JobLimits, Workers
@@ -33,6 +39,8 @@ if TYPE_CHECKING:
     from dossier.rendering.context import Assets
 
 log = logging.getLogger("dossier")
+#: (edition, format) -> the bytes rendered (None: an earlier file is reused) and its pages
+Files = dict[tuple[str, str], tuple[bytes | None, int | None]]
 
 
 @dataclass(frozen=True)
@@ -98,10 +106,10 @@ def build(
                 cache.load_memos()
                 books, sheets, inputs = _read(config, plan)
             with steps(f"Rendering {count} file(s)"):
-                files = _render(books, sheets, inputs, cache, config, force, workers)
+                files, numbered = _render(books, sheets, inputs, cache, config, force, workers)
                 cache.save_memos()
         with steps("Checking and writing the outputs"):
-            outputs = _write(books, files, folder, config)
+            outputs = _write(books, files, numbered, folder, config)
         cache.remember(request, config.root, inputs, [_record(folder, o) for o in outputs])
     return outputs
 
@@ -134,19 +142,35 @@ def _read(
     """Check the project and assemble each edition (with its stamp)."""
     from dossier.editions.assemble import assemble, edition_stamp
     from dossier.reading.project import read_project
+    from dossier.reading.recipients import read_recipients, recipients_files
 
     problems, dossier, sheets = read_project(config)
     for warning in problems.warnings:
         log.warning("%s", warning)
     problems.raise_errors()
-    # every file the check read: the inputs that stamps and archives are made of
+    recipients = {
+        edition.name: read_recipients(config, edition, problems)
+        for edition, _ in plan
+        if edition.recipients
+    }
+    problems.raise_errors()
+    # every file the check read: the inputs that stamps and archives are made of; a
+    # recipients file is an input of its own edition only (and never attached)
     inputs = dict(config.project.files_read)
+    lists = recipients_files(config, [edition for edition, _ in plan])
     books = []
     for edition, fmts in plan:
-        stamp = edition_stamp(dossier, edition, inputs, fingerprint())
-        books.append((assemble(dossier, edition, stamp, problems), fmts))
+        own = inputs if edition.recipients else _without(inputs, lists)
+        stamp = edition_stamp(dossier, edition, own, fingerprint())
+        book = assemble(dossier, edition, stamp, problems)
+        book.recipients = recipients.get(edition.name, [])
+        books.append((book, fmts))
     problems.raise_errors()
     return books, sheets, inputs
+
+
+def _without(inputs: dict[str, str], paths: set[str]) -> dict[str, str]:
+    return {path: digest for path, digest in inputs.items() if path not in paths}
 
 
 def _warm() -> None:
@@ -163,9 +187,10 @@ def _render(
     config: Config,
     force: bool,
     workers: Workers,
-) -> dict[tuple[str, str], tuple[bytes | None, int | None]]:
+) -> tuple[Files, dict[tuple[str, str], list[bytes]]]:
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
-    the same name, hence the same inputs, is reused)."""
+    the same name, hence the same inputs, is reused), and the numbered copies of editions
+    with recipients (whose edition file itself is audited but not written)."""
     jobs = []
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
@@ -178,22 +203,49 @@ def _render(
                 continue
             job_name = f"{book.edition.name} {fmt.upper()}"
             if fmt == "pdf":
-                attach = inputs if book.edition.attach_sources else None
+                secret = _recipients_files(config)
+                attach = _without(inputs, secret) if book.edition.attach_sources else None
                 if attach:  # refused now rather than after the layout
                     _refuse_identifying_images(config, attach)
                 hints = cache.hints(book.edition.name)
                 jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach)))
+                if book.recipients:
+                    jobs[-1] = Job(job_name, _pdf_copies, (book, assets, hints))
             else:
                 jobs.append(Job(job_name, _epub, (book, sheets, assets)))
+                if book.recipients:
+                    jobs[-1] = Job(job_name, _epub_copies, (book, sheets, assets))
     results = workers.run(jobs)
     files = dict(reused)
+    numbered: dict[tuple[str, str], list[bytes]] = {}
     for job in jobs:
         edition, fmt = job.name.rsplit(" ", 1)
-        data, pages, anchors = results[job.name]
+        data, pages, anchors, *copies = results[job.name]
         if anchors:
             cache.save_hints(edition, anchors)
         files[(edition, fmt.lower())] = (data, pages)
-    return files
+        if copies:
+            numbered[(edition, fmt.lower())] = copies[0]
+    return files, numbered
+
+
+def _recipients_files(config: Config) -> set[str]:
+    from dossier.reading.recipients import recipients_files
+
+    return recipients_files(config)
+
+
+def _pdf_copies(
+    book: Book, assets: Assets, hints: dict[str, int]
+) -> tuple[bytes, int | None, dict[str, int] | None, list[bytes]]:
+    """In a worker: the edition laid out once, then one stamped copy per recipient."""
+    from dossier.rendering.environment import make_environment
+    from dossier.writers.pdf_copies import write_copies
+
+    result, copies = write_copies(book, make_environment(book.config.project), assets, hints)
+    for message in result.warnings:
+        log.warning("WeasyPrint: %s", message)
+    return result.data, result.pages, result.anchors, copies
 
 
 def _pdf(
@@ -235,6 +287,22 @@ def _epub(
     return write_epub(book, env, sheets, assets, _cover(book, sheets), __version__), None, None
 
 
+def _epub_copies(
+    book: Book, sheets: Stylesheets, assets: Assets
+) -> tuple[bytes, int | None, dict[str, int] | None, list[bytes]]:
+    """In a worker: the edition's EPUB once, then one stamped copy per recipient."""
+    from dossier.rendering.environment import make_environment
+    from dossier.writers.epub_copies import stamp_epub
+    from dossier.writers.mark import edition_tag
+    from dossier.writers.pdf_copies import copy_id
+
+    data, _, _ = _epub(book, sheets, assets)
+    env = make_environment(book.config.project)
+    tag = edition_tag(book.config.name, book.edition.name, book.stamp)
+    copies = [stamp_epub(data, book, env, r, tag, copy_id(book.stamp, r)) for r in book.recipients]
+    return data, None, None, copies
+
+
 def _refuse_identifying_images(config: Config, inputs: dict[str, str]) -> None:
     from dossier.writers.archive import refuse_identifying_images
 
@@ -264,7 +332,8 @@ def edition_assets(book: Book) -> Assets:
 
 def _write(
     books: list[tuple[Book, list[str]]],
-    files: dict[tuple[str, str], tuple[bytes | None, int | None]],
+    files: Files,
+    numbered: dict[tuple[str, str], list[bytes]],
     folder: Path,
     config: Config,
 ) -> list[Output]:
@@ -277,8 +346,10 @@ def _write(
         check_pages,
         check_parity,
     )
+    from dossier.outputs.copies import audit_copies, check_recipients, write_copies
     from dossier.outputs.image_audit import check_image_metadata
 
+    everyone = [r for book, _ in books for r in book.recipients]
     for book, fmts in books:
         edition = book.edition.name
         fresh = {fmt: data for fmt in fmts if (data := files[(edition, fmt)][0]) is not None}
@@ -289,8 +360,17 @@ def _write(
         check_inert(book, fresh)
         check_image_metadata(book, fresh)
         check_parity(book, fresh)
+        check_recipients(book, fresh, everyone)
+        for fmt in fmts:
+            audit_copies(book, fmt, numbered.get((edition, fmt), []), everyone)
     outputs = []
     for book, fmts in books:
+        if book.recipients:
+            for fmt in fmts:
+                written = write_copies(folder, book, fmt, numbered[(book.edition.name, fmt)])
+                pages = files[(book.edition.name, fmt)][1]
+                outputs += [Output(p, book.edition.name, fmt, size, pages) for p, size in written]
+            continue
         for fmt in fmts:
             data, pages = files[(book.edition.name, fmt)]
             path = folder / output_name(config.name, book.edition.name, book.stamp, fmt)
@@ -301,6 +381,10 @@ def _write(
     for output in outputs:
         for old in superseded(folder, config.name, output.edition, output.format, output.path):
             old.unlink()
+    for book, _ in books:
+        if book.recipients:
+            for old in superseded_copies(folder, config.name, book.edition.name, book.stamp):
+                old.unlink()
     return outputs
 
 

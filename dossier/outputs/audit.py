@@ -49,6 +49,17 @@ def _found(key: str, squeezed: str, words: str) -> bool:
     return key in (words if key.startswith(" ") else squeezed)
 
 
+def needle_key(piece: str) -> str:
+    """How a piece of internal text is searched for ('' when it cannot be)."""
+    return _key(piece)
+
+
+def search(corpus: str, needles: dict[str, str]) -> list[str]:
+    """The texts of `needles` (key -> text) found in `corpus`."""
+    squeezed, words = _norm(corpus), _words(corpus)
+    return [text for key, text in needles.items() if _found(key, squeezed, words)]
+
+
 def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
 
@@ -158,8 +169,10 @@ def _struct_texts(node: Any) -> list[str]:
     return texts
 
 
-def epub_corpus(data: bytes) -> str:
-    """The text of every file in an EPUB (markup removed, attribute values kept)."""
+def epub_corpus(data: bytes, text_only: bool = False) -> str:
+    """The text of every file in an EPUB (markup removed, attribute values kept);
+    `text_only`: without the files that are not UTF-8 text (fonts, images), in which
+    short words turn up by chance."""
     parts = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
@@ -168,7 +181,11 @@ def epub_corpus(data: bytes) -> str:
             try:
                 root = etree.fromstring(raw, etree.XMLParser(resolve_entities=False))
             except etree.XMLSyntaxError:
-                parts.append(raw.decode("utf-8", "replace"))
+                try:
+                    parts.append(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    if not text_only:
+                        parts.append(raw.decode("utf-8", "replace"))
                 continue
             for element in root.iter():
                 parts += [str(v) for v in element.attrib.values()]

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from dossier.model.dates import DateValue, Point, parse_date
-from dossier.model.records import Chapter, Event, Source
+from dossier.model.records import Chapter, Event, Recipient, Source
 
 #: English, the only language for now: message id -> text (`{name}` fields are filled in).
 MESSAGES: dict[str, str] = {
@@ -87,6 +87,13 @@ MESSAGES: dict[str, str] = {
     "internal.mark": "INTERNAL — not for distribution",
     "internal.mark.inline": "INTERNAL, not for distribution",
     "internal.keyword": "INTERNAL",
+    # numbered copies for named recipients (footer of every PDF page, EPUB documents, the
+    # title page in full, the metadata)
+    "copy.recipient": "{name}, {organisation}",
+    "copy.recipient.name-only": "{name}",
+    "copy.line": "Copy {number} of {total} · for {recipient} · not for onward distribution",
+    "copy.statement": "This is copy {number} of {total}, made for {recipient}. It is not for "
+    "onward distribution: every copy is numbered, and a record is kept of who received it.",
     # the timeline figure
     "timeline.caption": "Numbers are rows of the chronology table. Bars are periods, dots "
     "single dates; hatched bars and hollow dots are approximate, “?” marks uncertain dates. "
@@ -263,3 +270,28 @@ def protection_note(protection: str) -> str:
 def chapter_title(chapter: Chapter) -> str:
     """A chapter's title: a section's own, or the name of a generated chapter (its kind)."""
     return chapter.title or word(f"chapter.{chapter.kind}")
+
+
+# -- numbered copies -------------------------------------------------------------------------
+def recipient_label(recipient: Recipient) -> str:
+    """'A. Name, Organisation' (or the name alone)."""
+    if recipient.organisation:
+        return word("copy.recipient", name=recipient.name, organisation=recipient.organisation)
+    return word("copy.recipient.name-only", name=recipient.name)
+
+
+def copy_line(recipient: Recipient, total: int) -> str:
+    """The line on every page of a numbered copy."""
+    return word(
+        "copy.line", number=recipient.number, total=total, recipient=recipient_label(recipient)
+    )
+
+
+def copy_statement(recipient: Recipient, total: int) -> str:
+    """What the title page of a numbered copy says."""
+    return word(
+        "copy.statement",
+        number=recipient.number,
+        total=total,
+        recipient=recipient_label(recipient),
+    )
