@@ -81,8 +81,11 @@ def parse_recipients(text: str, path: str, problems: Problems) -> list[Recipient
         return []
     found: list[Recipient] = []
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
+    while True:
+        line = reader.line_num + 1  # where the row starts (a quoted value may span lines)
+        row = next(reader, None)
+        if row is None:
+            break
         if not any(cell.strip() for cell in row):
             continue
         where = Location(path, line)
