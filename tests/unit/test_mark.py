@@ -90,7 +90,9 @@ def bits_of(copy: int, tag: int) -> list[int | None]:
     damaged=st.lists(st.integers(0, mark.DATA_ROWS - 1), max_size=12, unique=True),
     seed=st.integers(0, 2**32),
 )
-def test_decoding_never_names_a_wrong_copy(copy: int, tag: int, damaged: list[int], seed: int) -> None:
+def test_decoding_never_names_a_wrong_copy(
+    copy: int, tag: int, damaged: list[int], seed: int
+) -> None:
     bits = bits_of(copy, tag)
     rng = random.Random(seed)
     for row in damaged:
@@ -139,4 +141,4 @@ def test_blocks_go_on_white_only_and_clear_of_what_is_avoided() -> None:
         bottom = y - mark.BLOCK_HEIGHT
         assert bottom > 421 + mark.CLEARANCE - 1  # above the ink
         assert not (x < 300 + mark.CLEARANCE and y > 700 - mark.CLEARANCE)  # not in `avoid`
-        assert 0 < x and x + mark.BLOCK_WIDTH < A4[0]
+        assert x > 0 and x + mark.BLOCK_WIDTH < A4[0]

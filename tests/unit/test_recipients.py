@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import Problems
-from dossier.reading.recipients import parse_recipients
 from dossier.reading.project import check
+from dossier.reading.recipients import parse_recipients
 
 PATH = "internal/recipients.csv"
 
@@ -38,7 +38,10 @@ def test_rows_become_numbered_recipients_in_the_order_written() -> None:
 def test_columns_may_come_in_any_order_and_blank_lines_are_skipped() -> None:
     found, errors = parse("\ufeffname,id\n\nRecipient A,a\n\n\nRecipient B,b\n")
     assert errors == []
-    assert [(r.number, r.id, r.name) for r in found] == [(1, "a", "Recipient A"), (2, "b", "Recipient B")]
+    assert [(r.number, r.id, r.name) for r in found] == [
+        (1, "a", "Recipient A"),
+        (2, "b", "Recipient B"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -49,8 +52,14 @@ def test_columns_may_come_in_any_order_and_blank_lines_are_skipped() -> None:
         ("id,name\n", f"{PATH}:1: error: the recipients file lists no recipients"),
         ("id,name\nr1,\n", f"{PATH}:2: error: recipient 'r1' has no name"),
         ("id,name\n,Someone\n", f"{PATH}:2: error: this recipient has no id"),
-        ("id,name\na,One\nb,Two\na,Three\n", f"{PATH}:4: error: duplicate id 'a' (first on line 2)"),
-        ("id,name,organization\n", f"{PATH}:1: error: unknown column 'organization'; did you mean 'organisation'?"),
+        (
+            "id,name\na,One\nb,Two\na,Three\n",
+            f"{PATH}:4: error: duplicate id 'a' (first on line 2)",
+        ),
+        (
+            "id,name,organization\n",
+            f"{PATH}:1: error: unknown column 'organization'; did you mean 'organisation'?",
+        ),
         ("name,note\nOne,x\n", f"{PATH}:1: error: the header has no 'id' column"),
         ("id,name\nr 1,One\n", f"{PATH}:2: error: id 'r 1' must be letters, digits"),
         ("id,name\nr1,One,Org\n", f"{PATH}:2: error: 3 values for 2 columns"),
