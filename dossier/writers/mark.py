@@ -97,8 +97,18 @@ def read_image(gray: NDArray[np.uint8]) -> Reading:
     if pitch <= 0:
         return Reading(0, [])
     blocks, decoded = 0, []
-    for cluster in _clusters(points, pitch * 1.5):
-        cells = _grid(points[cluster], pitch)
+    for cluster in _clusters(points, pitch * 2.1):
+        # the border holds a block together; data dots cut off from it by empty cells
+        # are the ones inside its outline
+        (x0, y0), (x1, y1) = points[cluster].min(axis=0), points[cluster].max(axis=0)
+        margin = pitch / 2
+        inside = (
+            (points[:, 0] >= x0 - margin)
+            & (points[:, 0] <= x1 + margin)
+            & (points[:, 1] >= y0 - margin)
+            & (points[:, 1] <= y1 + margin)
+        )
+        cells = _grid(points[inside], pitch)
         if cells is None:
             continue
         blocks += 1

@@ -142,3 +142,12 @@ def test_blocks_go_on_white_only_and_clear_of_what_is_avoided() -> None:
         assert bottom > 421 + mark.CLEARANCE - 1  # above the ink
         assert not (x < 300 + mark.CLEARANCE and y > 700 - mark.CLEARANCE)  # not in `avoid`
         assert x > 0 and x + mark.BLOCK_WIDTH < A4[0]
+
+
+@pytest.mark.parametrize(
+    ("copy", "tag"),
+    [(2, 0xD4D6)]  # data dots cut off from the border by empty cells
+    + [(random.Random(n).randint(1, 999), random.Random(-n).randint(0, 0xFFFF)) for n in range(24)],
+)
+def test_any_codeword_is_read_back(copy: int, tag: int) -> None:
+    assert mark.verdict([mark.read_image(render(marked(copy, tag), 150))]) == ("found", (copy, tag))
