@@ -115,8 +115,10 @@ def public_texts(book: Book) -> Iterable[str]:
         yield source.reliability if "reliability" not in hidden else ""
 
 
-def pdf_corpus(data: bytes) -> str:
-    """Everything a reader or a tool can get out of a PDF as text."""
+def pdf_corpus(data: bytes, text_only: bool = False) -> str:
+    """Everything a reader or a tool can get out of a PDF as text; `text_only`: without
+    the attachments that are not UTF-8 text (fonts, images), where short words turn up by
+    chance."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -143,7 +145,12 @@ def pdf_corpus(data: bytes) -> str:
                 parts.append(str(action["/URI"]))
     for name, contents in reader.attachments.items():
         parts.append(name)
-        parts += [c.decode("utf-8", "replace") for c in contents]
+        for content in contents:
+            try:
+                parts.append(content.decode("utf-8"))
+            except UnicodeDecodeError:
+                if not text_only:
+                    parts.append(content.decode("utf-8", "replace"))
     parts += pdf_ids(data)  # anchor names come from ids and headings
     parts += _struct_texts(root.get("/StructTreeRoot"))
     return "\n".join(parts)

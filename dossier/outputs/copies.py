@@ -41,7 +41,8 @@ def recipient_needles(book: Book, everyone: list[Recipient], own: Recipient | No
 def _check(book: Book, fmt: str, data: bytes, needles: dict[str, str], what: str) -> None:
     if not needles:
         return
-    corpus = pdf_corpus(data) if fmt == "pdf" else epub_corpus(data, text_only=True)
+    # the recipients' ids and names are short: they are searched as whole words, in text only
+    corpus = pdf_corpus(data, True) if fmt == "pdf" else epub_corpus(data, text_only=True)
     leaked = search(corpus, needles)
     if leaked:
         raise OutputError(

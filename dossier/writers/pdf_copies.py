@@ -127,7 +127,8 @@ def stamp_copy(
         cells = mark.encode(recipient.number, tag)
         for number, page in enumerate(pdf.pages):
             trim = place.trims[number]
-            name = page.add_resource(line, Name.XObject, prefix="CopyLine")
+            # fixed names (a prefix would get random ones): same inputs, same bytes
+            name = page.add_resource(line, Name.XObject, Name("/DossierCopyLine"))
             parts = [
                 b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC q",
                 f"1 0 0 1 {trim[0]:.2f} {trim[1] + LINE_FROM_BOTTOM:.2f} cm {name} Do".encode(),
@@ -156,7 +157,7 @@ def stamp_copy(
 def _statement(pdf: pikepdf.Pdf, page: Any, form: Any, place: Geometry) -> list[bytes]:
     """The title page's statement: drawn in the room kept for it and, in a tagged PDF, a
     paragraph of the structure tree (the first thing read)."""
-    name = page.add_resource(form, Name.XObject, prefix="CopyStatement")
+    name = page.add_resource(form, Name.XObject, Name("/DossierCopyStatement"))
     x, y = place.notice_at
     draw = f"q 1 0 0 1 {x:.2f} {y - NOTICE_HEIGHT:.2f} cm {name} Do Q".encode()
     root = pdf.Root.get("/StructTreeRoot")
