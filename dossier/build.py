@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("dossier")
 #: (edition, format) -> the bytes rendered (None: an earlier file is reused) and its pages
 Files = dict[tuple[str, str], tuple[bytes | None, int | None]]
+#: (edition, format) -> its numbered copies and (PDF) the document of their stamped lines
+Numbered = tuple[list[bytes], bytes | None]
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def _render(
     config: Config,
     force: bool,
     workers: Workers,
-) -> tuple[Files, dict[tuple[str, str], list[bytes]]]:
+) -> tuple[Files, dict[tuple[str, str], Numbered]]:
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused), and the numbered copies of editions
     with recipients (whose edition file itself is audited but not written)."""
@@ -217,7 +219,7 @@ def _render(
                     jobs[-1] = Job(job_name, _epub_copies, (book, sheets, assets))
     results = workers.run(jobs)
     files = dict(reused)
-    numbered: dict[tuple[str, str], list[bytes]] = {}
+    numbered: dict[tuple[str, str], Numbered] = {}
     for job in jobs:
         edition, fmt = job.name.rsplit(" ", 1)
         data, pages, anchors, *copies = results[job.name]
@@ -225,7 +227,7 @@ def _render(
             cache.save_hints(edition, anchors)
         files[(edition, fmt.lower())] = (data, pages)
         if copies:
-            numbered[(edition, fmt.lower())] = copies[0]
+            numbered[(edition, fmt.lower())] = (copies[0], copies[1])
     return files, numbered
 
 
@@ -237,15 +239,16 @@ def _recipients_files(config: Config) -> set[str]:
 
 def _pdf_copies(
     book: Book, assets: Assets, hints: dict[str, int]
-) -> tuple[bytes, int | None, dict[str, int] | None, list[bytes]]:
+) -> tuple[bytes, int | None, dict[str, int] | None, list[bytes], bytes]:
     """In a worker: the edition laid out once, then one stamped copy per recipient."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.pdf_copies import write_copies
 
-    result, copies = write_copies(book, make_environment(book.config.project), assets, hints)
+    env = make_environment(book.config.project)
+    result, copies, lines = write_copies(book, env, assets, hints)
     for message in result.warnings:
         log.warning("WeasyPrint: %s", message)
-    return result.data, result.pages, result.anchors, copies
+    return result.data, result.pages, result.anchors, copies, lines
 
 
 def _pdf(
@@ -289,7 +292,7 @@ def _epub(
 
 def _epub_copies(
     book: Book, sheets: Stylesheets, assets: Assets
-) -> tuple[bytes, int | None, dict[str, int] | None, list[bytes]]:
+) -> tuple[bytes, int | None, dict[str, int] | None, list[bytes], None]:
     """In a worker: the edition's EPUB once, then one stamped copy per recipient."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.epub_copies import stamp_epub
@@ -300,7 +303,7 @@ def _epub_copies(
     env = make_environment(book.config.project)
     tag = edition_tag(book.config.name, book.edition.name, book.stamp)
     copies = [stamp_epub(data, book, env, r, tag, copy_id(book.stamp, r)) for r in book.recipients]
-    return data, None, None, copies
+    return data, None, None, copies, None
 
 
 def _refuse_identifying_images(config: Config, inputs: dict[str, str]) -> None:
@@ -333,7 +336,7 @@ def edition_assets(book: Book) -> Assets:
 def _write(
     books: list[tuple[Book, list[str]]],
     files: Files,
-    numbered: dict[tuple[str, str], list[bytes]],
+    numbered: dict[tuple[str, str], Numbered],
     folder: Path,
     config: Config,
 ) -> list[Output]:
@@ -362,12 +365,14 @@ def _write(
         check_parity(book, fresh)
         check_recipients(book, fresh, everyone)
         for fmt in fmts:
-            audit_copies(book, fmt, numbered.get((edition, fmt), []), everyone)
+            if (edition, fmt) in numbered:
+                copies, stamps = numbered[(edition, fmt)]
+                audit_copies(book, fmt, copies, everyone, stamps)
     outputs = []
     for book, fmts in books:
         if book.recipients:
             for fmt in fmts:
-                written = write_copies(folder, book, fmt, numbered[(book.edition.name, fmt)])
+                written = write_copies(folder, book, fmt, numbered[(book.edition.name, fmt)][0])
                 pages = files[(book.edition.name, fmt)][1]
                 outputs += [Output(p, book.edition.name, fmt, size, pages) for p, size in written]
             continue

@@ -119,10 +119,16 @@ def pdf_corpus(data: bytes, text_only: bool = False) -> str:
     """Everything a reader or a tool can get out of a PDF as text; `text_only`: without
     the attachments that are not UTF-8 text (fonts, images), where short words turn up by
     chance."""
+    return pdf_corpora(data)[1 if text_only else 0]
+
+
+def pdf_corpora(data: bytes) -> tuple[str, str]:
+    """`pdf_corpus` of a PDF, whole and text only, extracted once."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
     parts = [page.extract_text() or "" for page in reader.pages]
+    binary: list[str] = []  # attachments that are not text
     parts += [str(v) for v in (reader.metadata or {}).values()]
     root: Any = reader.trailer["/Root"]
     metadata = root.get("/Metadata")
@@ -149,11 +155,11 @@ def pdf_corpus(data: bytes, text_only: bool = False) -> str:
             try:
                 parts.append(content.decode("utf-8"))
             except UnicodeDecodeError:
-                if not text_only:
-                    parts.append(content.decode("utf-8", "replace"))
+                binary.append(content.decode("utf-8", "replace"))
     parts += pdf_ids(data)  # anchor names come from ids and headings
     parts += _struct_texts(root.get("/StructTreeRoot"))
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    return "\n".join([text, *binary]), text
 
 
 def _struct_texts(node: Any) -> list[str]:
@@ -204,20 +210,27 @@ def check_leaks(book: Book, outputs: dict[str, bytes]) -> None:
     """Fail if a public edition's files contain any internal text."""
     if book.internal:
         return
-    search = needles(book)
-    if not search:
-        return
     for fmt, data in outputs.items():
         corpus = pdf_corpus(data) if fmt == "pdf" else epub_corpus(data)
-        squeezed, words = _norm(corpus), _words(corpus)
-        leaked = [text for key, text in search.items() if _found(key, squeezed, words)]
-        if leaked:
-            sample = leaked[0] if len(leaked[0]) <= 60 else leaked[0][:57] + "…"
-            raise OutputError(
-                f"the public {book.edition.name} {fmt.upper()} would contain internal text "
-                f"(“{sample}”{f' and {len(leaked) - 1} more' if len(leaked) > 1 else ''}); "
-                "nothing was written: report this as a bug in dossier"
-            )
+        check_text_leaks(book, corpus, f"the public {book.edition.name} {fmt.upper()}")
+
+
+def check_text_leaks(
+    book: Book, corpus: str, what: str, found: dict[str, str] | None = None
+) -> None:
+    """Fail if `corpus` (text from the edition's output `what`) holds internal text
+    (`found`: the edition's `needles`, when already computed)."""
+    if book.internal:
+        return
+    found = needles(book) if found is None else found
+    leaked = search(corpus, found) if found else []
+    if leaked:
+        sample = leaked[0] if len(leaked[0]) <= 60 else leaked[0][:57] + "…"
+        raise OutputError(
+            f"{what} would contain internal text "
+            f"(“{sample}”{f' and {len(leaked) - 1} more' if len(leaked) > 1 else ''}); "
+            "nothing was written: report this as a bug in dossier"
+        )
 
 
 def expected_ids(book: Book) -> dict[str, set[str]]:

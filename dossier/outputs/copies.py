@@ -12,38 +12,49 @@ it stays in the output folder, with the sender.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 from dossier.errors import OutputError
 from dossier.model.records import Book, Recipient
-from dossier.outputs.audit import epub_corpus, needle_key, pdf_corpus, public_texts, search
+from dossier.outputs.audit import (
+    check_text_leaks,
+    epub_corpus,
+    needle_key,
+    needles,
+    pdf_corpora,
+    pdf_corpus,
+    public_texts,
+    search,
+)
 from dossier.outputs.files import copy_name, ledger_name, write_atomic
 from dossier.rendering.words import recipient_label
 
 
-def recipient_needles(book: Book, everyone: list[Recipient], own: Recipient | None) -> dict:
+def recipient_needles(
+    book: Book, everyone: list[Recipient], own: Recipient | None
+) -> dict[str, str]:
     """needle -> what it comes from: every recipient's note, and the id, name and
     organisation of everyone but `own`, minus what the edition legitimately says anyway."""
-    allowed = " ".join([*public_texts(book), *([recipient_label(own), own.id] if own else [])])
-    found: dict[str, str] = {}
+    public = " ".join(public_texts(book))
+    own_text = " ".join([recipient_label(own), own.id]) if own else ""
+    candidates: dict[str, str] = {}
     for person in everyone:
         pieces = [person.note]
         if own is None or person.id != own.id:
             pieces += [person.id, person.name, person.organisation]
         for piece in pieces:
             key = needle_key(piece)
-            if key and not search(allowed, {key: piece}):
-                found.setdefault(key, piece)
-    return found
+            if key:
+                candidates.setdefault(key, piece)
+    allowed = set(search(public, candidates)) | set(search(own_text, candidates))
+    return {key: piece for key, piece in candidates.items() if piece not in allowed}
 
 
-def _check(book: Book, fmt: str, data: bytes, needles: dict[str, str], what: str) -> None:
-    if not needles:
-        return
-    # the recipients' ids and names are short: they are searched as whole words, in text only
-    corpus = pdf_corpus(data, True) if fmt == "pdf" else epub_corpus(data, text_only=True)
-    leaked = search(corpus, needles)
+def _check(corpus: str, needles: dict[str, str], what: str) -> None:
+    leaked = search(corpus, needles) if needles else []
     if leaked:
         raise OutputError(
             f"{what} would contain text from the recipients file (“{leaked[0]}”"
@@ -54,19 +65,61 @@ def _check(book: Book, fmt: str, data: bytes, needles: dict[str, str], what: str
 
 def check_recipients(book: Book, outputs: dict[str, bytes], everyone: list[Recipient]) -> None:
     """Fail if an edition's own files (not its numbered copies) name any recipient."""
-    needles = recipient_needles(book, everyone, None)
+    needles_ = recipient_needles(book, everyone, None)
+    if not needles_:
+        return
     for fmt, data in outputs.items():
-        _check(book, fmt, data, needles, f"the {book.edition.name} {fmt.upper()}")
+        # ids and names are short: searched as whole words, in text only
+        corpus = pdf_corpus(data, True) if fmt == "pdf" else epub_corpus(data, text_only=True)
+        _check(corpus, needles_, f"the {book.edition.name} {fmt.upper()}")
 
 
-def audit_copies(book: Book, fmt: str, copies: list[bytes], everyone: list[Recipient]) -> None:
-    """The copies pass the edition's leak audit, and each names its own recipient only."""
-    from dossier.outputs.audit import check_leaks
+def audit_copies(
+    book: Book,
+    fmt: str,
+    copies: list[bytes],
+    everyone: list[Recipient],
+    stamps: bytes | None = None,
+) -> None:
+    """Each copy passes the edition's leak audit and names its own recipient only.
 
+    A copy is the audited edition plus what stamping added, so the first copy is audited
+    whole and the others by what was added: for a PDF the text of its stamps (`stamps`:
+    the document of every copy's lines, two pages per copy) and its XMP; for an EPUB every
+    text file (its fonts and images are the edition's)."""
+    internal = needles(book)
+    lines = _stamp_texts(stamps) if stamps is not None else []
     for recipient, data in zip(book.recipients, copies, strict=True):
-        check_leaks(book, {fmt: data})
-        needles = recipient_needles(book, everyone, recipient)
-        _check(book, fmt, data, needles, f"copy {recipient.number} of the {book.edition.name}")
+        what = f"copy {recipient.number} of the {book.edition.name} {fmt.upper()}"
+        if fmt != "pdf":
+            corpus = epub_corpus(data, text_only=True)
+        elif recipient.number == 1 or not lines:
+            whole, corpus = pdf_corpora(data)
+            check_text_leaks(book, whole, what, internal)
+        else:
+            first = 2 * (recipient.number - 1)
+            corpus = "\n".join([*lines[first : first + 2], _xmp(data)])
+        check_text_leaks(book, corpus, what, internal)
+        needles_ = recipient_needles(book, everyone, recipient)
+        _check(corpus, needles_, what)
+
+
+def _stamp_texts(stamps: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(stamps)).pages]
+
+
+def _xmp(data: bytes) -> str:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        metadata = pdf.Root.get("/Metadata")
+        info: Any = pdf.trailer.get("/Info") or {}
+        parts = [str(v) for v in info.values()] if info else []
+        if metadata is not None:
+            parts.append(metadata.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(parts)
 
 
 def write_copies(folder: Path, book: Book, fmt: str, copies: list[bytes]) -> list[tuple[Path, int]]:

@@ -203,7 +203,7 @@ def _box(box: Any) -> tuple[float, float, float, float]:
 
 def write_copies(
     book: Book, env: Environment, assets: Assets, hints: dict[str, int]
-) -> tuple[PdfOutput, list[bytes]]:
+) -> tuple[PdfOutput, list[bytes], bytes]:
     """Lay the edition out once (in one process: the room for the statement must be where
     the stamps expect it) and stamp one copy per recipient."""
     result = write_pdf(book, env, assets, __version__, hints=hints, chunks=1)
@@ -212,4 +212,4 @@ def write_copies(
         lines = render_lines(book, env, renderer, place, len(book.recipients))
     tag = mark.edition_tag(book.config.name, book.edition.name, book.stamp)
     copies = [stamp_copy(result.data, lines, place, book, r, tag) for r in book.recipients]
-    return result, copies
+    return result, copies, lines
