@@ -7,6 +7,7 @@ A failed audit raises `OutputError`; the build then writes nothing.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -122,6 +123,7 @@ def pdf_corpus(data: bytes, text_only: bool = False) -> str:
     return pdf_corpora(data)[1 if text_only else 0]
 
 
+@functools.lru_cache(maxsize=4)  # an edition's PDF is searched by several audits
 def pdf_corpora(data: bytes) -> tuple[str, str]:
     """`pdf_corpus` of a PDF, whole and text only, extracted once."""
     from pypdf import PdfReader

@@ -15,7 +15,9 @@ so that they use the edition's fonts, embedded. Each copy is then the edition's 
 from __future__ import annotations
 
 import io
+import multiprocessing
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pikepdf
@@ -36,6 +38,7 @@ LINE_HEIGHT = 9.0  # pt: the footer line's box
 LINE_FROM_BOTTOM = 24.0  # pt from the bottom of the trimmed page to the line's box
 PLACING_SCALE = 50 / 72  # the master is rendered at 50 dpi to find white areas
 BLOCKS_PER_PAGE = 8
+PARALLEL_FROM = 12  # copies; fewer are stamped in one process
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,21 @@ def render_lines(
     return bytes(document.write_pdf())
 
 
+def stamp_copies(
+    master: bytes, lines: bytes, place: Geometry, book: Book, tag: int, numbers: list[int]
+) -> list[bytes]:
+    """The numbered copies `numbers` (see `stamp_copy`), the lines document read once."""
+    by_number = {r.number: r for r in book.recipients}
+    with pikepdf.open(io.BytesIO(lines)) as stamps:
+        return [stamp_copy(master, stamps, place, book, by_number[n], tag) for n in numbers]
+
+
 def stamp_copy(
-    master: bytes, lines: bytes, place: Geometry, book: Book, recipient: Recipient, tag: int
+    master: bytes, stamps: pikepdf.Pdf, place: Geometry, book: Book, recipient: Recipient, tag: int
 ) -> bytes:
     """One numbered copy: the edition's pages with this recipient's stamps and mark."""
     total = len(book.recipients)
-    with pikepdf.open(io.BytesIO(master)) as pdf, pikepdf.open(io.BytesIO(lines)) as stamps:
+    with pikepdf.open(io.BytesIO(master)) as pdf:
         first = 2 * (recipient.number - 1)
         line = pdf.copy_foreign(stamps.pages[first].as_form_xobject())
         statement = pdf.copy_foreign(stamps.pages[first + 1].as_form_xobject())
@@ -211,5 +223,13 @@ def write_copies(
     with Renderer(book, assets) as renderer:
         lines = render_lines(book, env, renderer, place, len(book.recipients))
     tag = mark.edition_tag(book.config.name, book.edition.name, book.stamp)
-    copies = [stamp_copy(result.data, lines, place, book, r, tag) for r in book.recipients]
-    return result, copies, lines
+    numbers = [r.number for r in book.recipients]
+    if len(numbers) < PARALLEL_FROM:
+        return result, stamp_copies(result.data, lines, place, book, tag, numbers), lines
+    # two processes share the stamping (forked: they inherit everything; the worker that
+    # runs this leads a process group, so its deadline stops them too)
+    halves = [numbers[: len(numbers) // 2], numbers[len(numbers) // 2 :]]
+    work = partial(stamp_copies, result.data, lines, place, book, tag)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        parts = pool.map(work, halves)
+    return result, [data for part in parts for data in part], lines
