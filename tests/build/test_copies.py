@@ -392,3 +392,46 @@ def test_stamped_bytes_are_a_valid_zip_for_every_epub(copies: dict) -> None:
             assert archive.namelist()[0] == "mimetype"
             assert archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
             assert archive.testzip() is None
+
+
+# -- copies of PDF/X and PDF/A editions -------------------------------------------------------
+def test_copies_of_print_and_archive_editions_keep_their_standard(tmp_path: Path) -> None:
+    """A PDF/X-4 edition with bleed and mirrored margins and a PDF/A-3a archive: each copy
+    keeps the standard its edition declares, passes the PDF/UA checks and is traced."""
+    from test_accessible_pdf import declared, outloud
+
+    from conftest import editions_project
+
+    root = editions_project(tmp_path / "project")
+    (root / "internal").mkdir()
+    (root / "internal" / "people.csv").write_text(
+        "id,name,organisation\nx1,Recipient X,Example Office\ny2,Recipient Y,Example Office\n"
+    )
+    manifest = root / "dossier.toml"
+    text = manifest.read_text()
+    for edition in ("print", "archive"):
+        text = text.replace(
+            f"[editions.{edition}]\n",
+            f'[editions.{edition}]\nrecipients = "internal/people.csv"\n',
+        )
+    manifest.write_text(text)
+    outputs = build(root, editions=["print", "archive"], output_dir=tmp_path / "out")
+    assert len(outputs) == 4
+    for output in outputs:
+        with pikepdf.open(output.path) as pdf:
+            standard = declared(pdf)
+            attached = set(pdf.attachments)
+        if output.edition == "print":
+            assert standard.get("pdfxid:GTS_PDFXVersion", "").startswith("PDF/X-4")
+        else:
+            assert (standard["pdfaid:part"], standard["pdfaid:conformance"]) == ("3", "A")
+            assert attached and not any("people" in name for name in attached)
+        assert standard["pdfuaid:part"] == "1"
+        assert outloud(output.path) == []
+        number = int(output.path.stem.rsplit("-", 1)[1])
+        ledger = next((tmp_path / "out").glob(f"*-{output.edition}-*-copies.json"))
+        code, out, err = run_cli(
+            "trace", str(ghostscript(output.path, tmp_path / "gs.pdf")), "--ledger", str(ledger)
+        )
+        assert code == 0, err
+        assert f"copy {number} of 2" in out and ("x1" if number == 1 else "y2") in out
