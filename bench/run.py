@@ -3,7 +3,9 @@
 For each project size it measures, as whole processes (interpreter start included) and as
 medians of several runs with min and max: the full build (PDF and EPUB of the reader
 edition), PDF only, EPUB only, a rebuild with nothing changed, a rebuild with one section
-changed, and the peak RSS of the largest process. In the same run it measures the baselines:
+changed, and the peak RSS of the largest process; and, on the bundled dossier, the time from
+saving a section to the page reloaded by `dossier serve` in headless Chromium
+(`serve_reload.py`; alone: `--serve-only`). In the same run it measures the baselines:
 bare WeasyPrint (`HTML(...).write_pdf()` in a fresh process) on dossier's own final HTML, and
 pandoc building an EPUB from the same Markdown. Results go to stdout and bench/results.json;
 BENCHMARKS.md is written from them.
@@ -30,6 +32,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
 from generate import make  # noqa: E402
+from serve_reload import measure_reload  # noqa: E402
 
 PYTHON = sys.executable
 MEASURE = """
@@ -66,9 +69,10 @@ def pages(root: Path) -> int:
     return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
 
 
-def bare_html(root: Path, work: Path) -> Path:
+def bare_html(root: Path, work: Path) -> tuple[Path, dict[str, object]]:
     """dossier's final HTML for the reader PDF, with its virtual URLs made file URLs, so that
-    plain WeasyPrint can render it without dossier's fetcher."""
+    plain WeasyPrint can render it without dossier's fetcher; and the options dossier gives
+    WeasyPrint for it (tagged, the edition's PDF standard)."""
     from dossier.build import edition_assets
     from dossier.config import load_config
     from dossier.editions.assemble import assemble
@@ -77,7 +81,7 @@ def bare_html(root: Path, work: Path) -> Path:
     from dossier.rendering.formats import PageMap
     from dossier.sandbox.fetcher import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN
     from dossier.sandbox.files import THEME_DIR
-    from dossier.writers.pdf_render import render_html
+    from dossier.writers.pdf_render import pdf_options, render_html
 
     config = load_config(root)
     problems, dossier_, _ = read_project(config)
@@ -94,7 +98,7 @@ def bare_html(root: Path, work: Path) -> Path:
     )
     path = work / "final.html"
     path.write_text(html)
-    return path
+    return path, pdf_options(book)
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -111,12 +115,12 @@ def bench(size: str, runs: int, work: Path) -> dict[str, object]:
         "pdf": lambda: measure(dossier(root, "--force", "--format", "pdf")),
         "epub": lambda: measure(dossier(root, "--force", "--format", "epub")),
     }
-    html = bare_html(root, work)
+    html, options = bare_html(root, work)
     out = work / f"bare-{size}.pdf"
-    bare = [
+    bare = [  # the same options as dossier's own render: tagged, the same PDF standard
         PYTHON,
         "-c",
-        f"from weasyprint import HTML; HTML({str(html)!r}).write_pdf({str(out)!r})",
+        f"from weasyprint import HTML; HTML({str(html)!r}).write_pdf({str(out)!r}, **{options!r})",
     ]
     cases["bare_weasyprint"] = lambda: measure(bare)
     markdown = [str(root / s) for s in _sections(root)]
@@ -250,17 +254,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", default=["S", "M", "L"], help="S, M, L and/or copies")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--serve-only", action="store_true", help="only the save-to-reload time of dossier serve"
+    )
     args = parser.parse_args()
-    previous = HERE / "results.json"
-    # a partial run (e.g. `copies` alone) keeps the other figures of the last one
-    results: dict[str, object] = json.loads(previous.read_text()) if previous.is_file() else {}
-    results["machine"] = machine()
+    results: dict[str, object] = {"machine": machine()}
+    earlier = HERE / "results.json"
+    partial = args.serve_only or set(args.sizes) <= {"copies"}
+    if partial and earlier.exists():  # keep the other measurements of the last run
+        results = {**json.loads(earlier.read_text()), **results}
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as work:
-        for size in args.sizes:
+        for size in [] if args.serve_only else args.sizes:
             if size == "copies":
                 results["copies"] = bench_copies(args.runs, Path(work))
             else:
                 results[size] = bench(size, args.runs, Path(work))
+    if set(args.sizes) <= {"copies"} and not args.serve_only:
+        pass  # the live preview is measured by the runs that measure builds
+    else:
+        print("== dossier serve", flush=True)
+        results["serve"] = measure_reload(max(args.runs, 5))
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     from report import write_report
 

@@ -1,7 +1,7 @@
 """`build()`: the whole pipeline, and the only function that knows the order of the stages.
 
     load config -> (unchanged since last build? done) -> read and check content
-    -> assemble editions -> render PDFs and EPUBs in worker processes
+    -> assemble editions -> render PDFs, EPUBs and HTML pages in worker processes
     -> audit outputs -> write files atomically -> remember what was read and written
 
 Heavy modules (WeasyPrint, EbookLib, markdown-it, citeproc) are imported only when there
@@ -31,7 +31,7 @@ from dossier.outputs.files import (
 )
 from dossier.sandbox.fingerprint import fingerprint
 from dossier.version import __version__
-from dossier.writers.workers import Job, JobLimits, Workers
+from dossier.writers.workers import Job, JobLimits, Progress, Workers
 
 if TYPE_CHECKING:
     from dossier.model.records import Book
@@ -80,11 +80,13 @@ def build(
     formats: Sequence[str] = (),
     output_dir: str | Path | None = None,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> list[Output]:
     """Build a project (its folder, or a `Config` from `load_config`): the chosen editions
     (default: the manifest's default set) into `output_dir` (default: `build/` in the
     project). `force` renders everything again instead of reusing outputs whose inputs did
-    not change. Raises `DossierError` for mistakes in the project."""
+    not change. `progress(output, state)` hears of each render ("reader PDF": "queued",
+    "running", "done"). Raises `DossierError` for mistakes in the project."""
     config = project if isinstance(project, Config) else load_config(project)
     plan = _plan(config, editions, formats)
     folder = Path(output_dir) if output_dir else config.root / "build"
@@ -108,12 +110,30 @@ def build(
                 cache.load_memos()
                 books, sheets, inputs = _read(config, plan)
             with steps(f"Rendering {count} file(s)"):
-                files, numbered = _render(books, sheets, inputs, cache, config, force, workers)
+                files, numbered = _render(
+                    books, sheets, inputs, cache, config, force, workers, progress
+                )
                 cache.save_memos()
         with steps("Checking and writing the outputs"):
             outputs = _write(books, files, numbered, folder, config)
         cache.remember(request, config.root, inputs, [_record(folder, o) for o in outputs])
     return outputs
+
+
+def render_page(project: str | Path | Config, edition: str) -> bytes:
+    """The edition as its HTML page, rendered in this process and audited, nothing written
+    (what `dossier serve` shows; fast: no worker, no PDF). Raises `DossierError` for mistakes
+    in the project."""
+    from dossier.outputs.audit import check_inert, check_leaks
+    from dossier.outputs.image_audit import check_image_metadata
+
+    config = project if isinstance(project, Config) else load_config(project)
+    [(chosen, _)] = _plan(config, [edition], [])
+    [(book, _)], sheets, _ = _read(config, [(chosen, ["html"])])
+    data = _html(book, sheets, edition_assets(book))[0]
+    for audit in (check_leaks, check_inert, check_image_metadata):
+        audit(book, {"html": data})
+    return data
 
 
 def _plan(
@@ -176,7 +196,11 @@ def _without(inputs: dict[str, str], paths: set[str]) -> dict[str, str]:
 
 
 def _warm() -> None:
-    """What a worker imports while the parent reads the project."""
+    """What a worker imports while the parent reads the project (WeasyPrint confined to
+    the theme's and the project's fonts before it loads a font configuration)."""
+    from dossier.sandbox.fonts import confine_fonts
+
+    confine_fonts()
     import ebooklib.epub  # noqa: F401
     import weasyprint  # noqa: F401
 
@@ -189,40 +213,64 @@ def _render(
     config: Config,
     force: bool,
     workers: Workers,
+    progress: Progress | None = None,
 ) -> tuple[Files, dict[tuple[str, str], Numbered]]:
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused), and the numbered copies of editions
     with recipients (whose edition file itself is audited but not written)."""
     jobs = []
+    paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
+    order: list[str] = []
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
         assets = edition_assets(book)
+        stale = [
+            fmt
+            for fmt in fmts
+            if force
+            or cache.output(output_name(config.name, book.edition.name, book.stamp, fmt)) is None
+        ]
+        if "epub" in stale and "pdf" in fmts and "pdf" not in stale:
+            stale.append("pdf")  # its page map (the same bytes again)
         for fmt in fmts:
-            name = output_name(config.name, book.edition.name, book.stamp, fmt)
-            earlier = None if force else cache.output(name)
-            if earlier is not None:
-                reused[(book.edition.name, fmt)] = (None, earlier.get("pages"))
+            if fmt not in stale:
+                earlier = cache.output(output_name(config.name, book.edition.name, book.stamp, fmt))
+                reused[(book.edition.name, fmt)] = (None, (earlier or {}).get("pages"))
                 continue
             job_name = f"{book.edition.name} {fmt.upper()}"
+            order.append(job_name)
             if fmt == "pdf":
                 secret = _recipients_files(config)
                 attach = _without(inputs, secret) if book.edition.attach_sources else None
                 if attach:  # refused now rather than after the layout
                     _refuse_identifying_images(config, attach)
                 hints = cache.hints(book.edition.name)
-                jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach)))
-                if book.recipients:
-                    jobs[-1] = Job(job_name, _pdf_copies, (book, assets, hints))
+                pdf = _pdf_copies if book.recipients else _pdf
+                jobs.append(Job(job_name, pdf, (book, sheets, assets, hints, attach)))
+            elif fmt == "html":
+                jobs.append(Job(job_name, _html, (book, sheets, assets)))
+            elif "pdf" in fmts:
+                paginated.append((book, assets))
             else:
-                jobs.append(Job(job_name, _epub, (book, sheets, assets)))
-                if book.recipients:
-                    jobs[-1] = Job(job_name, _epub_copies, (book, sheets, assets))
-    results = workers.run(jobs)
+                epub = _epub_copies if book.recipients else _epub
+                jobs.append(Job(job_name, epub, (book, sheets, assets, None)))
+    if progress:  # every output to render, in the plan's order (EPUBs wait for their PDF)
+        for name in order:
+            progress(name, "queued")
+    results = workers.run(jobs, progress)
+    later = []
+    for book, assets in paginated:
+        pdf = results[f"{book.edition.name} PDF"]
+        source = output_name(config.name, book.edition.name, book.stamp, "pdf")
+        pagination = _pagination(book, f"{config.identifier} (PDF: {source})", pdf[2], pdf[3])
+        epub = _epub_copies if book.recipients else _epub
+        later.append(Job(f"{book.edition.name} EPUB", epub, (book, sheets, assets, pagination)))
+    results.update(workers.run(later, progress))
     files = dict(reused)
     numbered: dict[tuple[str, str], Numbered] = {}
-    for job in jobs:
+    for job in [*jobs, *later]:
         edition, fmt = job.name.rsplit(" ", 1)
-        data, pages, anchors, *copies = results[job.name]
+        data, pages, anchors, _, *copies = results[job.name]
         if anchors:
             cache.save_hints(edition, anchors)
         files[(edition, fmt.lower())] = (data, pages)
@@ -238,17 +286,36 @@ def _recipients_files(config: Config) -> set[str]:
 
 
 def _pdf_copies(
-    book: Book, assets: Assets, hints: dict[str, int]
-) -> tuple[bytes, int | None, dict[str, int] | None, list[bytes], bytes]:
+    book: Book,
+    sheets: Stylesheets,
+    assets: Assets,
+    hints: dict[str, int],
+    attach: dict[str, str] | None,
+) -> tuple[bytes, int | None, dict[str, int] | None, list[str], list[bytes], bytes]:
     """In a worker: the edition laid out once, then one stamped copy per recipient."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.pdf_copies import write_copies
 
     env = make_environment(book.config.project)
-    result, copies, lines = write_copies(book, env, assets, hints)
+    attachments = partial(_attachments, book, sheets, attach) if attach else None
+    result, copies, lines = write_copies(book, env, assets, hints, attachments)
     for message in result.warnings:
         log.warning("WeasyPrint: %s", message)
-    return result.data, result.pages, result.anchors, copies, lines
+    return result.data, result.pages, result.anchors, result.starts, copies, lines
+
+
+def _pagination(book: Book, source: str, anchors: dict[str, int], starts: list[str]) -> Any:
+    """What the EPUB needs to mark the PDF's pages: each page's first letters, the
+    chapter it lies in (the last chapter that began on or before it) and the cover's page
+    (a page of its own, except in the briefing layout's masthead)."""
+    from dossier.writers.epub_pages import Pagination
+
+    begins = [(anchors[c.id], c.id) for c in book.chapters if c.id in anchors]
+    chapters: list[str | None] = []
+    for number in range(1, len(starts) + 1):
+        chapters.append(next((cid for page, cid in reversed(begins) if page <= number), None))
+    own_cover = book.has("cover") and book.edition.layout != "briefing"
+    return Pagination(source, starts, chapters, anchors.get("cover") if own_cover else None)
 
 
 def _pdf(
@@ -257,7 +324,7 @@ def _pdf(
     assets: Assets,
     hints: dict[str, int],
     attach: dict[str, str] | None,
-) -> tuple[bytes, int | None, dict[str, int] | None]:
+) -> tuple[bytes, int | None, dict[str, int] | None, list[str]]:
     """In a worker: the edition's PDF, its page count and where every anchor landed."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.pdf import write_pdf
@@ -276,34 +343,46 @@ def _pdf(
     log.debug(
         "%s PDF: %d pages in %d layout pass(es)", book.edition.name, result.pages, result.passes
     )
-    return result.data, result.pages, result.anchors
+    return result.data, result.pages, result.anchors, result.starts
 
 
 def _epub(
-    book: Book, sheets: Stylesheets, assets: Assets
-) -> tuple[bytes, int | None, dict[str, int] | None]:
-    """In a worker: the edition's EPUB."""
+    book: Book, sheets: Stylesheets, assets: Assets, pagination: Any
+) -> tuple[bytes, int | None, dict[str, int] | None, None]:
+    """In a worker: the edition's EPUB (with `pagination`: marked with its PDF's pages)."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.epub import write_epub
 
     env = make_environment(book.config.project)
-    return write_epub(book, env, sheets, assets, _cover(book, sheets), __version__), None, None
+    cover = _cover(book, sheets)
+    return write_epub(book, env, sheets, assets, cover, __version__, pagination), None, None, None
+
+
+def _html(
+    book: Book, sheets: Stylesheets, assets: Assets
+) -> tuple[bytes, int | None, dict[str, int] | None, None]:
+    """In a worker: the edition as one self-contained HTML page."""
+    from dossier.rendering.environment import make_environment
+    from dossier.writers.html import write_html
+
+    env = make_environment(book.config.project)
+    return write_html(book, env, sheets, assets, __version__), None, None, None
 
 
 def _epub_copies(
-    book: Book, sheets: Stylesheets, assets: Assets
-) -> tuple[bytes, int | None, dict[str, int] | None, list[bytes], None]:
+    book: Book, sheets: Stylesheets, assets: Assets, pagination: Any
+) -> tuple[bytes, int | None, dict[str, int] | None, None, list[bytes], None]:
     """In a worker: the edition's EPUB once, then one stamped copy per recipient."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.epub_copies import stamp_epub
     from dossier.writers.mark import edition_tag
     from dossier.writers.pdf_copies import copy_id
 
-    data, _, _ = _epub(book, sheets, assets)
+    data, _, _, _ = _epub(book, sheets, assets, pagination)
     env = make_environment(book.config.project)
     tag = edition_tag(book.config.name, book.edition.name, book.stamp)
     copies = [stamp_epub(data, book, env, r, tag, copy_id(book.stamp, r)) for r in book.recipients]
-    return data, None, None, copies, None
+    return data, None, None, None, copies, None
 
 
 def _refuse_identifying_images(config: Config, inputs: dict[str, str]) -> None:
@@ -418,6 +497,7 @@ def _output(folder: Path, record: dict[str, Any], reused: bool) -> Output:
 def _cover(book: Book, sheets: Stylesheets) -> bytes:
     from dossier.rendering.cover import CoverText, render_cover
     from dossier.rendering.words import credit, long_date, word
+    from dossier.sandbox.fonts import theme_font
 
     config = book.config
     project = config.project
@@ -433,9 +513,9 @@ def _cover(book: Book, sheets: Stylesheets) -> bytes:
         else config.description[:200],
         footer=f"{config.publisher + ' · ' if config.publisher else ''}{long_date(config.date)}",
     )
-    return render_cover(
+    return render_cover(  # the project's "Dossier Sans", else the theme's sans
         text,
         config.accent_colour,
-        project.read_bytes(bold.path) if bold else None,
-        project.read_bytes(regular.path) if regular else None,
+        project.read_bytes(bold.path) if bold else theme_font("NotoSans-Bold.ttf"),
+        project.read_bytes(regular.path) if regular else theme_font("NotoSans-Regular.ttf"),
     )

@@ -122,7 +122,9 @@ class Edition:
         "(cover, title, contents, chronology, timeline, appendix).",
         ["all"],
     )
-    formats: list[Literal["pdf", "epub"]] = setting("Outputs to write: pdf, epub.", ["pdf", "epub"])
+    formats: list[Literal["pdf", "epub", "html"]] = setting(
+        "Outputs to write: pdf, epub, html (one self-contained web page).", ["pdf", "epub"]
+    )
     layout: Literal["book", "briefing"] = setting(
         "'book' (cover page, title page, contents, chapters on new pages) or 'briefing' "
         "(a masthead and continuous compact pages).",

@@ -123,6 +123,7 @@ def _source_view(source: Source, public: bool) -> Source:
         reliability="" if "reliability" in fields else source.reliability,
         original_name="" if "original-name" in fields else source.original_name,
         protection="" if "protection" in fields else source.protection,
+        copies=() if {"copies", "URL"} & fields else source.copies,
     )
 
 

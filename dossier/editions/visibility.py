@@ -75,7 +75,10 @@ def internal_texts(dossier: Dossier) -> list[str]:
         if source.internal:
             texts += [str(v) for v in source.csl.values() if isinstance(v, str)]
             texts += [source.original_name, source.reliability]
+            texts += [c.url for c in source.copies]
         else:
+            if {"copies", "URL"} & source.internal_fields:
+                texts += [c.url for c in source.copies]
             texts += [
                 str(source.csl.get(f, ""))
                 for f in source.internal_fields

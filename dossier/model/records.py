@@ -105,6 +105,20 @@ class Event:
 
 
 SourceGroup = Literal["publications", "official", "testimony", "social-media"]
+CopyKind = Literal["archive", "mirror", "snapshot"]
+
+
+@dataclass(frozen=True)
+class SourceCopy:
+    """Another copy of a source (`custom.copies`): a capture in a web archive, a mirror of the
+    page at another address, or a snapshot saved into the project (`file`)."""
+
+    kind: CopyKind
+    where: Location
+    url: str = ""
+    file: str = ""
+    captured: dt.date | None = None
+    sha256: str = ""
 
 
 @dataclass
@@ -121,6 +135,7 @@ class Source:
     internal_notes: str = ""
     internal: bool = False
     internal_fields: frozenset[str] = frozenset()
+    copies: tuple[SourceCopy, ...] = ()
 
     @property
     def title(self) -> str:

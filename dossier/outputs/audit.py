@@ -1,6 +1,7 @@
 """Audit finished outputs before they are written: a public edition contains no internal
-text anywhere (page text, notes, bookmarks, metadata, attachments, every file of the EPUB),
-the PDF and EPUB of an edition carry the same content, and the page budget holds.
+text anywhere (page text, notes, bookmarks, metadata, attachments, every file of the EPUB,
+the HTML page), the PDF, EPUB and HTML of an edition carry the same content, and the page
+budget holds (the HTML page's own checks: `html_audit`).
 
 A failed audit raises `OutputError`; the build then writes nothing.
 """
@@ -22,6 +23,7 @@ from dossier.errors import OutputError
 from dossier.model import markdown as markup
 from dossier.model.ids import note_id, source_id
 from dossier.model.records import Book
+from dossier.outputs import html_audit
 from dossier.rendering.words import chapter_title, event_date_label
 
 #: Internal strings shorter than this (letters and digits) would match inside ordinary
@@ -213,7 +215,7 @@ def check_leaks(book: Book, outputs: dict[str, bytes]) -> None:
     if book.internal:
         return
     for fmt, data in outputs.items():
-        corpus = pdf_corpus(data) if fmt == "pdf" else epub_corpus(data)
+        corpus = CORPUS[fmt](data)
         check_text_leaks(book, corpus, f"the public {book.edition.name} {fmt.upper()}")
 
 
@@ -235,8 +237,11 @@ def check_text_leaks(
         )
 
 
+CORPUS = {"pdf": pdf_corpus, "epub": epub_corpus, "html": html_audit.html_corpus}
+
+
 def expected_ids(book: Book) -> dict[str, set[str]]:
-    """The anchors both outputs of an edition must have, by kind."""
+    """The anchors every output of an edition must have, by kind."""
     return {
         "chapters": {c.id for c in book.chapters},
         "notes": {note_id(n) for n in book.note_numbers.values()},
@@ -322,21 +327,31 @@ def active_content(data: bytes) -> str:
 
 
 def check_inert(book: Book, outputs: dict[str, bytes]) -> None:
-    """Fail if an EPUB would carry active content (only a project template can put it
-    there: the content itself is checked before rendering)."""
+    """Fail if an EPUB or HTML page would carry active content or, for the page, make any
+    request (only a project template can put it there: the content itself is checked before
+    rendering)."""
     if "epub" in outputs and (found := active_content(outputs["epub"])):
         raise OutputError(
             f"the {book.edition.name} EPUB would contain {found}: EPUBs from dossier carry no "
             "scripts, forms, embedded content or links to files; check your templates/ folder"
         )
+    if "html" in outputs and (found := html_audit.active_content(outputs["html"])):
+        raise OutputError(
+            f"the {book.edition.name} HTML page would contain {found}: HTML pages from dossier "
+            "carry no scripts, forms or embedded content and load nothing from outside "
+            "themselves; check your templates/ folder"
+        )
+
+
+ID_READERS = {"pdf": pdf_ids, "epub": epub_ids, "html": html_audit.html_ids}
 
 
 def check_parity(book: Book, outputs: dict[str, bytes]) -> None:
-    """Fail unless the PDF and the EPUB both carry every chapter, note, citation, chronology
-    row and source of the edition."""
-    if not {"pdf", "epub"} <= set(outputs):
+    """Fail unless each output of the edition (PDF, EPUB, HTML; two or more) carries every
+    chapter, note, citation, chronology row and source of the edition."""
+    if len(outputs) < 2:
         return
-    present = {"PDF": pdf_ids(outputs["pdf"]), "EPUB": epub_ids(outputs["epub"])}
+    present = {fmt.upper(): ID_READERS[fmt](data) for fmt, data in sorted(outputs.items())}
     problems = []
     for kind, ids in expected_ids(book).items():
         for fmt, found in present.items():
@@ -348,7 +363,7 @@ def check_parity(book: Book, outputs: dict[str, bytes]) -> None:
                 )
     if problems:
         raise OutputError(
-            f"the PDF and EPUB of edition '{book.edition.name}' differ: "
+            f"the {'/'.join(present)} of edition '{book.edition.name}' differ: "
             + "; ".join(problems)
             + "; nothing was written"
         )

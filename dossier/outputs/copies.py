@@ -20,6 +20,7 @@ from typing import Any
 from dossier.errors import OutputError
 from dossier.model.records import Book, Recipient
 from dossier.outputs.audit import (
+    CORPUS,
     check_text_leaks,
     epub_corpus,
     needle_key,
@@ -70,7 +71,10 @@ def check_recipients(book: Book, outputs: dict[str, bytes], everyone: list[Recip
         return
     for fmt, data in outputs.items():
         # ids and names are short: searched as whole words, in text only
-        corpus = pdf_corpus(data, True) if fmt == "pdf" else epub_corpus(data, text_only=True)
+        if fmt == "pdf":
+            corpus = pdf_corpus(data, True)
+        else:
+            corpus = epub_corpus(data, text_only=True) if fmt == "epub" else CORPUS[fmt](data)
         _check(corpus, needles_, f"the {book.edition.name} {fmt.upper()}")
 
 

@@ -49,11 +49,25 @@ def pdf_image_metadata(data: bytes) -> Iterator[tuple[str, list[str]]]:
                 yield f"attachment {name}", found
 
 
+def html_image_metadata(data: bytes) -> Iterator[tuple[str, list[str]]]:
+    """(what, findings) for every image inside an HTML page (as a `data:` URL) that carries
+    metadata."""
+    from dossier.outputs.html_audit import data_urls
+
+    for n, (media, content) in enumerate(data_urls(data), 1):
+        if media.startswith("image/"):
+            found = identifying_metadata(content, "image." + media.split("/")[1].split("+")[0])
+            if found:
+                yield f"embedded {media} image {n}", found
+
+
+SCANS = {"pdf": pdf_image_metadata, "epub": epub_image_metadata, "html": html_image_metadata}
+
+
 def check_image_metadata(book: Book, outputs: dict[str, bytes]) -> None:
     """Fail if an output still holds an image with identifying metadata."""
     for fmt, data in outputs.items():
-        scan = pdf_image_metadata if fmt == "pdf" else epub_image_metadata
-        for what, found in scan(data):
+        for what, found in SCANS[fmt](data):
             raise OutputError(
                 f"the {book.edition.name} {fmt.upper()} would contain identifying image "
                 f"metadata ({what}: {', '.join(found)}); nothing was written: run "

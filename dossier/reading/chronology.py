@@ -34,9 +34,19 @@ def read_chronology(
         data = load_yaml(text, path, max_nodes, max_items=("events", max_events, "max_events"))
     if caught.failed:
         return []
+    if isinstance(data.value, list):  # a bare list of events: clearly meant as `events:`
+        data = DataFile(
+            data.path,
+            {"events": data.value},
+            {("events", *keys): where for keys, where in data.positions.items()},
+        )
     root = data.value
     if not isinstance(root, dict) or not isinstance(root.get("events"), list):
-        problems.error("the chronology needs a top-level 'events:' list", data.at())
+        problems.error(
+            "the chronology is a list of events under 'events:'; write for example "
+            "'events:' then '  - date: \"2024-03-14\"' with 'event:' and 'sources:' below it",
+            data.at(),
+        )
         return []
     for key in root:
         if key != "events":

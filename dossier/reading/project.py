@@ -15,6 +15,7 @@ from dossier.errors import Problem, Problems
 from dossier.model.records import Dossier
 from dossier.reading.check import check_dossier, check_image_metadata
 from dossier.reading.citation_style import check_style
+from dossier.reading.fonts import check_coverage
 from dossier.reading.recipients import read_recipients
 from dossier.reading.sections import read_dossier
 from dossier.reading.styles import Stylesheets, read_stylesheets
@@ -43,6 +44,7 @@ def read_project(config: Config) -> tuple[Problems, Dossier, Stylesheets]:
         check_style(config, problems)
     named = [(path, config.at("styles", i)) for i, path in enumerate(config.styles)]
     sheets = read_stylesheets(project, named, problems)
+    check_coverage(dossier, project, sheets, problems)
     _read_templates(project, problems)
     check_dossier(dossier, project, problems)
     check_image_metadata(project, problems)

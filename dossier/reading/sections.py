@@ -129,10 +129,21 @@ def read_section(
                 problems.error(f"'{key}' must be text", where)
     title = str(meta["title"]) if isinstance(meta.get("title"), str) else ""
     title_where = Location(path, 1)
-    if not title and len(tokens) > 2 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        title = markup.plain_text(tokens[1].children or [])
-        title_where = Location(path, (tokens[0].map or [0])[0] + 1)
-        tokens = tokens[3:]
+    if len(tokens) > 2 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        heading = markup.plain_text(tokens[1].children or [])
+        line = (tokens[0].map or [0])[0] + 1
+        if not title:
+            title, title_where, tokens = heading, Location(path, line), tokens[3:]
+        elif " ".join(heading.split()) == " ".join(title.split()):
+            tokens = tokens[3:]  # the front matter's title, written again as `# Title`
+        else:
+            problems.error(
+                f"the front matter's title is '{title}' but the first line says '# {heading}': "
+                "make them the same, or delete one of them, or write '## ' for a heading "
+                "inside the section",
+                Location(path, line),
+            )
+            tokens = tokens[3:]
     title = title.strip() or default_title
     if not title:
         problems.error(

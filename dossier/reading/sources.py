@@ -1,7 +1,8 @@
 """Read sources: the CSL YAML file (as pandoc and Zotero write it), checked entry by entry.
 
 Dossier-only fields live under each entry's `custom` mapping (CSL-JSON 1.0.2), which CSL
-tools ignore: group, original-name, protection, reliability, internal-notes, internal.
+tools ignore: group, original-name, protection, reliability, internal-notes, internal, and
+copies (other copies of the page: see `source_copies`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from dossier.errors import Problems, did_you_mean
 from dossier.model.records import Source, SourceGroup
+from dossier.reading.source_copies import read_copies
 from dossier.sandbox.datafile import DataFile, internal_flag, load_yaml
 from dossier.sandbox.files import ProjectFiles
 
@@ -53,7 +55,15 @@ organizer original-author performer producer recipient reviewed-author script-wr
 series-creator translator
 """.split()  # noqa: SIM905
 )
-CUSTOM_KEYS = ("group", "original-name", "protection", "reliability", "internal-notes", "internal")
+CUSTOM_KEYS = (
+    "group",
+    "original-name",
+    "protection",
+    "reliability",
+    "internal-notes",
+    "internal",
+    "copies",
+)
 GROUPS: tuple[SourceGroup, ...] = ("publications", "official", "testimony", "social-media")
 _TYPE_GROUPS: dict[str, SourceGroup] = {
     "legal_case": "official",
@@ -102,7 +112,7 @@ def read_sources(
     sources: dict[str, Source] = {}
     folded: dict[str, Source] = {}  # the CSL processor compares ids ignoring case
     for index, entry in enumerate(entries):
-        source = _read_source(data, index, entry, problems)
+        source = _read_source(data, index, entry, problems, project)
         if source is None:
             continue
         first = folded.get(source.key.casefold())
@@ -118,7 +128,9 @@ def read_sources(
     return sources
 
 
-def _read_source(data: DataFile, index: int, entry: Any, problems: Problems) -> Source | None:
+def _read_source(
+    data: DataFile, index: int, entry: Any, problems: Problems, project: ProjectFiles | None = None
+) -> Source | None:
     at = data.at("references", index)
     if not isinstance(entry, dict):
         problems.error("each reference must be a mapping with at least 'id' and 'type'", at)
@@ -192,6 +204,15 @@ def _read_source(data: DataFile, index: int, entry: Any, problems: Problems) -> 
         data.at("references", index, "custom", "internal"),
         problems,
     )
+    copies = read_copies(
+        data,
+        ("references", index, "custom", "copies"),
+        key,
+        custom.get("copies"),
+        entry.get("issued"),
+        project,
+        problems,
+    )
     csl = {k: v for k, v in entry.items() if k in CSL_FIELDS and k != "custom"}
     return Source(
         key=key.strip(),
@@ -204,6 +225,7 @@ def _read_source(data: DataFile, index: int, entry: Any, problems: Problems) -> 
         internal_notes=str(custom.get("internal-notes") or ""),
         internal=internal,
         internal_fields=fields,
+        copies=copies,
     )
 
 

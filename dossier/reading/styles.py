@@ -7,6 +7,7 @@ them (and what they reference) at the same relative paths, so no URL is ever rew
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import tinycss2
@@ -71,6 +72,7 @@ def read_stylesheets(
     return sheets
 
 
+@functools.lru_cache(maxsize=64)  # `dossier serve` reads the same fonts on every rebuild
 def font_problem(data: bytes) -> str:
     """Why these bytes are not a usable TrueType/OpenType/WOFF font, or ''."""
     import io
@@ -97,16 +99,17 @@ def _references(text: str, path: str) -> list[tuple[str, str, Location]]:
             where = Location(
                 path, getattr(token, "source_line", None), getattr(token, "source_column", None)
             )
-            if kind == "url":
-                found.append(("url", token.value, where))  # type: ignore[attr-defined]
-            elif kind == "function" and token.lower_name == "url":  # type: ignore[attr-defined]
-                args = [a for a in token.arguments if a.type == "string"]  # type: ignore[attr-defined]
-                if args:
-                    found.append(("url", args[0].value, where))
+            if kind in ("url", "function") and (url := _url_of(token)) is not None:
+                found.append(("url", url, where))
             elif kind == "at-rule" and token.lower_at_keyword == "import":  # type: ignore[attr-defined]
-                target = next((t for t in token.prelude if t.type in ("string", "url")), None)  # type: ignore[attr-defined]
-                if target is not None:
-                    found.append(("import", target.value, where))
+                # `@import "a.css"`, `@import url(a.css)` and `@import url("a.css")` (a
+                # function token, not a url token, when quoted)
+                for part in token.prelude:  # type: ignore[attr-defined]
+                    url = part.value if part.type == "string" else _url_of(part)
+                    if url is not None:
+                        at = Location(path, part.source_line, part.source_column)
+                        found.append(("import", url, at))
+                        break
                 continue
             for attr in ("prelude", "content", "arguments", "value"):
                 children = getattr(token, attr, None)
@@ -115,6 +118,17 @@ def _references(text: str, path: str) -> list[tuple[str, str, Location]]:
 
     visit(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
     return found
+
+
+def _url_of(token: object) -> str | None:
+    """The address in a `url(x)` or `url("x")` token (any case), else None."""
+    kind = getattr(token, "type", "")
+    if kind == "url":
+        return str(token.value)  # type: ignore[attr-defined]
+    if kind == "function" and token.lower_name == "url":  # type: ignore[attr-defined]
+        args = [a for a in token.arguments if a.type == "string"]  # type: ignore[attr-defined]
+        return str(args[0].value) if args else None
+    return None
 
 
 def _font_faces(project: ProjectFiles, text: str, path: str) -> list[FontFace]:
@@ -130,8 +144,8 @@ def _font_faces(project: ProjectFiles, text: str, path: str) -> list[FontFace]:
             if getattr(decl, "type", "") != "declaration":
                 continue
             if decl.lower_name == "src":
-                url = next((t for t in decl.value if t.type == "url"), None)
-                src = url.value if url is not None else ""
+                # url(x) and url("x") (a function token when quoted) alike
+                src = next((u for t in decl.value if (u := _url_of(t)) is not None), "")
             props[decl.lower_name] = tinycss2.serialize(decl.value).strip().strip("\"'")
         if not src or "font-family" not in props:
             continue

@@ -7,27 +7,34 @@ The markup a reader sees (a note call, a footnote, a citation bracket, an image)
 small templates (`pdf/footnote.html`, `epub/noteref.xhtml`, `shared/citation.html`, …),
 so a project's own `templates/` folder can change it; these classes only decide what goes
 in. The PDF is one HTML document whose resources come from virtual origins (see `sandbox`);
-the EPUB is one XHTML file per chapter, so its links name the file that holds their target.
+the EPUB is one XHTML file per chapter, so its links name the file that holds their target;
+the HTML edition is one self-contained page whose resources are `data:` URLs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 from jinja2.environment import Environment
+from linkify_it import LinkifyIt
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dossier.model import markdown as markup
 from dossier.model.ids import note_id, noteref_id, source_id
 from dossier.model.records import Book, Chapter, Event, Heading, Occurrence, Source
 from dossier.reading.sources import GROUPS
+from dossier.rendering import source_links
 from dossier.rendering.words import group_title, protection_note
 from dossier.sandbox.fetcher import project_url
 
-Format = Literal["pdf", "epub"]
+Format = Literal["pdf", "epub", "html"]
+
+#: web addresses written out in full (with their scheme) in plain text
+_ADDRESSES = LinkifyIt(options={"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
 
 
 @dataclass
@@ -71,6 +78,9 @@ class FormatMarkup:
         self.chapter: Chapter | None = None
         self.images: set[str] = set()
         self._homes = _anchor_homes(book)
+        self._versions = {
+            v.original: v for v in map(source_links.version_of, book.sources) if v is not None
+        }
 
     def snippet(self, template: str, **values: Any) -> str:
         """A small piece of markup from its template (the project's own first)."""
@@ -95,6 +105,35 @@ class FormatMarkup:
         base = section.path if section else self.book.config.chronology
         anchor = self.book.dossier.link_target(href, base)
         return self.href(anchor) if anchor in self._homes else ""
+
+    def link_attributes(self, href: str) -> str:
+        """Robust Links attributes for a link to a web page that has an archived copy."""
+        return source_links.original_attributes(self._versions.get(href))
+
+    def linked(self, text: str) -> Markup:
+        """Plain text (a source's note, its reliability) with the web addresses it spells
+        out made links (`shared/web-link.html`): a printed address is then one a reader can
+        follow, and no address is shown as text without a link."""
+        parts, last = [], 0
+        for match in _ADDRESSES.match(text) or []:
+            if match.schema.lower() not in ("http:", "https:"):
+                continue
+            parts.append(escape(text[last : match.index]))
+            link = self.snippet(
+                "shared/web-link.html",
+                url=match.url,
+                text=match.text,
+                attributes=Markup(self.link_attributes(match.url)),
+            )
+            parts.append(Markup(link))
+            last = match.last_index
+        parts.append(escape(text[last:]))
+        return Markup("").join(parts)
+
+    def other_copies(self, source: Source) -> Markup:
+        """The source's archived copies and mirrors, after its live address."""
+        copies = source_links.copy_views(source, self.book.edition.attach_sources)
+        return Markup(self.snippet("shared/source-copies.html", copies=copies))
 
     def image(self, token: Token, alt: str) -> str:
         assert self.chapter is not None and self.chapter.section is not None
@@ -207,23 +246,15 @@ class PdfMarkup(FormatMarkup):
         return sorted(seen.items())
 
 
-class EpubMarkup(FormatMarkup):
-    """The EPUB: one XHTML file per chapter, notes as EPUB 3 endnotes of their chapter."""
+class EndnoteMarkup(FormatMarkup):
+    """Notes as endnotes of their chapter, each linking back to its call (EPUB and HTML)."""
 
-    format = "epub"
+    #: the template of a note call
+    noteref_template: ClassVar[str]
 
     def __init__(self, book: Book, env: Environment, pages: PageMap | None = None) -> None:
         super().__init__(book, env, pages)
         self.notes: list[tuple[int, str, list[Token]]] = []
-
-    def href(self, anchor: str) -> str:
-        """`#id` within the current file, `file.xhtml#id` across files."""
-        home = self._homes.get(anchor, "")
-        current = self.chapter.file if self.chapter else ""
-        return f"#{anchor}" if home == current else f"{home}#{anchor}"
-
-    def resource(self, rel: str) -> str:
-        return f"../project/{quote(rel)}"
 
     def body(self, chapter: Chapter) -> Markup:
         self.notes = []
@@ -236,7 +267,7 @@ class EpubMarkup(FormatMarkup):
         ref_id = token.meta["ref_id"]
         if token.meta.get("first"):
             self.notes.append((n, ref_id, self.chapter.notes[token.meta["label"]]))
-        return self.snippet("epub/noteref.xhtml", n=n, ref_id=ref_id)
+        return self.snippet(self.noteref_template, n=n, ref_id=ref_id)
 
     def endnotes(self) -> list[tuple[int, str, Markup]]:
         """The notes of the chapter just rendered: (number, backlink id, html)."""
@@ -253,6 +284,47 @@ class EpubMarkup(FormatMarkup):
                     occurrence
                 )
         return list(out.values())
+
+
+class EpubMarkup(EndnoteMarkup):
+    """The EPUB: one XHTML file per chapter, notes as EPUB 3 endnotes of their chapter."""
+
+    format = "epub"
+    noteref_template = "epub/noteref.xhtml"
+
+    def href(self, anchor: str) -> str:
+        """`#id` within the current file, `file.xhtml#id` across files."""
+        home = self._homes.get(anchor, "")
+        current = self.chapter.file if self.chapter else ""
+        return f"#{anchor}" if home == current else f"{home}#{anchor}"
+
+    def resource(self, rel: str) -> str:
+        return f"../project/{quote(rel)}"
+
+
+class HtmlMarkup(EndnoteMarkup):
+    """The HTML edition: one page, notes at the end of their chapter (shown in place when
+    called, by CSS alone), every resource a `data:` URL made by `embed` (the writer's: the
+    rendering stage reads no files)."""
+
+    format = "html"
+    noteref_template = "html/noteref.html"
+
+    def __init__(
+        self,
+        book: Book,
+        env: Environment,
+        embed: Callable[[str], str],
+        pages: PageMap | None = None,
+    ) -> None:
+        super().__init__(book, env, pages)
+        self.embed = embed
+
+    def href(self, anchor: str) -> str:
+        return f"#{anchor}"
+
+    def resource(self, rel: str) -> str:
+        return self.embed(rel)
 
 
 def _anchor_homes(book: Book) -> dict[str, str]:

@@ -111,6 +111,27 @@ MESSAGES: dict[str, str] = {
     "epub.contents.internal": "Contents — {mark}",
     "epub.start": "Start of content",
     "epub.landmarks": "Landmarks",
+    "epub.page-list": "Pages",
+    # the HTML edition's navigation (the one-page web edition)
+    "html.skip": "Skip to the text",
+    "html.contents": "Contents",
+    "html.notes": "Notes",
+    "html.notes-of": "Notes to “{title}”",
+    "html.note-back": "Back to the text",
+    "html.note-close": "Close",
+    "html.edition": "This edition",
+    # `dossier serve` (the live preview; never in a built file)
+    "serve.problem": "The project has a mistake; the page shows the last version that built.",
+    "serve.pdf": "PDF of this edition",
+    "serve.internal-error": "dossier failed on this change (a bug, not your mistake): "
+    "the terminal running `dossier serve` shows the details.",
+    # a source's other copies, after its live address in the appendix:
+    # "(archived 24 November 2026: https://web.archive.org/…; mirror: https://…)"
+    "copy.archived": "archived {date}",
+    "copy.archived-undated": "archived",
+    "copy.mirror": "mirror",
+    # archive editions only: the snapshot attached to the PDF
+    "copy.attached": "copy saved {date} attached to this file as {file}",
     "epub.summary": "Reflowable text with a navigable table of contents, headings for every "
     "chapter and section, footnotes as EPUB notes with links back, data tables with header "
     "cells, and text alternatives for the cover and the timeline figure (whose content is "

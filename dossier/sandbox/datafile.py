@@ -63,11 +63,13 @@ def load_yaml(
     if node is None:
         return data
     converter = _Converter(data, max_nodes, line_offset)
-    if max_items and isinstance(node, yaml.MappingNode):
+    if max_items and isinstance(node, yaml.MappingNode | yaml.SequenceNode):
         key, limit, setting = max_items
-        for key_node, value in node.value:
+        # the list under `key`, or the whole document when it is a bare list
+        pairs = node.value if isinstance(node, yaml.MappingNode) else [(node, node)]
+        for key_node, value in pairs:
             count = len(value.value) if isinstance(value, yaml.SequenceNode) else 0
-            if key_node.value == key and count > limit:
+            if (key_node is node or key_node.value == key) and count > limit:
                 where = converter.where(key_node)
                 raise ContentError(over_limit(f"{count:,} {key}", limit, setting), where)
     data.value = converter.convert(node, ())

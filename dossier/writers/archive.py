@@ -24,6 +24,9 @@ MANIFEST_DESCRIPTION = "SHA-256 of every source file"
 
 def engine_versions() -> dict[str, str]:
     """Versions of what turns the sources into bytes (a rebuild needs the same ones)."""
+    from dossier.sandbox.fonts import confine_fonts
+
+    confine_fonts()
     import weasyprint
     from weasyprint.text.ffi import pango
 
@@ -37,7 +40,11 @@ def engine_versions() -> dict[str, str]:
 
 
 def font_versions(book: Book, sheets: Stylesheets) -> list[dict[str, str]]:
+    """Family, style and version of every font a render may use: the project's, then the
+    theme's."""
     from fontTools.ttLib import TTFont
+
+    from dossier.sandbox.fonts import theme_font_files
 
     project = book.config.project
     fonts = []
@@ -46,6 +53,16 @@ def font_versions(book: Book, sheets: Stylesheets) -> list[dict[str, str]]:
         fonts.append(
             {
                 "file": face.path,
+                "family": str(names.getDebugName(1)),
+                "style": str(names.getDebugName(2)),
+                "version": str(names.getDebugName(5)),
+            }
+        )
+    for path in theme_font_files():  # the theme's, which back up the project's
+        names = TTFont(path, lazy=True)["name"]
+        fonts.append(
+            {
+                "file": f"dossier:theme/fonts/{path.name}",
                 "family": str(names.getDebugName(1)),
                 "style": str(names.getDebugName(2)),
                 "version": str(names.getDebugName(5)),

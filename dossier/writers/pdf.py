@@ -18,6 +18,7 @@ from jinja2.environment import Environment
 from dossier.model.records import Book
 from dossier.rendering.context import Assets
 from dossier.rendering.formats import PageMap
+from dossier.writers.page_starts import page_starts
 from dossier.writers.pdf_chunks import chunk_count, render_in_chunks
 from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
 
@@ -60,4 +61,11 @@ def write_pdf(
                 MAX_PASSES,
             )
         data = renderer.write(document, attachments)
-    return PdfOutput(data, len(document.pages), actual, passes, renderer.capture.messages)
+    return PdfOutput(
+        data,
+        len(document.pages),
+        actual,
+        passes,
+        renderer.capture.messages,
+        starts=page_starts(document),
+    )

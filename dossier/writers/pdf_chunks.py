@@ -165,6 +165,7 @@ def render_in_chunks(
 ) -> PdfOutput | None:
     """The edition's PDF rendered in `count` chunks, or None if the document does not lend
     itself to it (then the caller renders it in one piece)."""
+    from dossier.writers.page_starts import page_starts
     from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
 
     chapters = list(book.chapters)
@@ -249,6 +250,8 @@ def render_in_chunks(
             parts = [_receive(receiver) for _, receiver in workers]
             log.debug("chunks written (%.1f s)", time.perf_counter() - began)
             warnings = renderer.capture.messages
+            first_words = page_starts(front_doc) + [s for p in parts for s in p[2]]
+            first_words += page_starts(back_doc) if back_doc else []
     finally:
         _FOREIGN_LINKS.set(False)
         _LATE.set(None)
@@ -259,7 +262,13 @@ def render_in_chunks(
     data = merge_parts(own, front_pages, [p[0] for p in parts])
     log.debug("merged (%.1f s)", time.perf_counter() - began)
     return PdfOutput(
-        data, total, anchors, 1, warnings + [w for p in parts for w in p[1]], len(parts)
+        data,
+        total,
+        anchors,
+        1,
+        warnings + [w for p in parts for w in p[1]],
+        len(parts),
+        first_words,
     )
 
 
@@ -307,13 +316,15 @@ def _chunk(
         start, total = sender.recv()
         return int(start), int(total)
 
-    def work() -> tuple[bytes, list[Any]]:
+    def work() -> tuple[bytes, list[Any], list[str]]:
+        from dossier.writers.page_starts import page_starts
+
         _FOREIGN_LINKS.set(True)
         _LATE.set(numbering)
         with Renderer(book, assets, max_pages) as renderer:
             document = renderer.render(
                 render_html(book, env, assets, version, PageMap(), front=False, chapters=chapters)
             )
-            return renderer.write(document), renderer.capture.messages
+            return renderer.write(document), renderer.capture.messages, page_starts(document)
 
     reply_and_exit(sender, work)

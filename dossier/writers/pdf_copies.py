@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -214,11 +215,24 @@ def _box(box: Any) -> tuple[float, float, float, float]:
 
 
 def write_copies(
-    book: Book, env: Environment, assets: Assets, hints: dict[str, int]
+    book: Book,
+    env: Environment,
+    assets: Assets,
+    hints: dict[str, int],
+    attachments: Callable[[], list[Any]] | None = None,
 ) -> tuple[PdfOutput, list[bytes], bytes]:
     """Lay the edition out once (in one process: the room for the statement must be where
     the stamps expect it) and stamp one copy per recipient."""
-    result = write_pdf(book, env, assets, __version__, hints=hints, chunks=1)
+    result = write_pdf(
+        book,
+        env,
+        assets,
+        __version__,
+        hints=hints,
+        attachments=attachments,
+        max_pages=book.config.limits.max_pages,
+        chunks=1,
+    )
     place = geometry(result.data)
     with Renderer(book, assets) as renderer:
         lines = render_lines(book, env, renderer, place, len(book.recipients))

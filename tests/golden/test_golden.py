@@ -1,6 +1,6 @@
 """Golden intermediate markup: the minimal sample's PDF edition as the one HTML document given
-to WeasyPrint, and every XHTML document of its EPUB, compared with the files in
-tests/golden/minimal/. A change to a template, a view or the words a reader sees shows up
+to WeasyPrint, every XHTML document of its EPUB and its HTML edition (with each `data:` URL
+shortened to its media type and size), compared with the files in tests/golden/minimal/. A change to a template, a view or the words a reader sees shows up
 here as a reviewable diff, in about a second (no WeasyPrint layout).
 
 After an intended change, rewrite the files and review them with `git diff`:
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from dossier.reading.project import read_project
 from dossier.rendering.environment import make_environment
 from dossier.rendering.formats import PageMap
 from dossier.writers.epub import write_epub
+from dossier.writers.html import render_html_page
 from dossier.writers.pdf_render import render_html
 
 from conftest import copy_project
@@ -58,12 +60,19 @@ def rendered(
         assets = edition_assets(book)
         html = render_html(book, env, assets, VERSION, PageMap())
         epub = write_epub(book, env, sheets, assets, b"", VERSION)
-    documents = {"pdf/book.html": html}
+        page = render_html_page(book, env, sheets, assets, VERSION)
+    documents = {"pdf/book.html": html, "html/page.html": shorten_data_urls(page)}
     with zipfile.ZipFile(io.BytesIO(epub)) as z:
         for name in sorted(z.namelist()):
             if name.endswith((".xhtml", ".opf", ".ncx", ".svg")):
                 documents[f"epub/{name}"] = z.read(name).decode()
     return {name: text.replace(str(root), PROJECT) for name, text in documents.items()}
+
+
+def shorten_data_urls(page: str) -> str:
+    """`data:font/woff2;base64,d09G…` -> `data:font/woff2;base64,…`: fonts and images are
+    checked elsewhere; what matters here is where they are."""
+    return re.sub(r"(data:[\w/+.-]+;base64,)[A-Za-z0-9+/=]+", r"\1…", page)
 
 
 def golden_files(folder: str) -> set[str]:
@@ -148,3 +157,7 @@ def test_a_changed_document_fails_with_a_diff(
     message = str(failure.value)
     assert "--- golden/minimal/pdf/book.html" in message and "+++ rendered/pdf/book.html" in message
     assert "\n+<body x" in message and "\n-<body" in message
+
+
+def test_the_html_page_is_as_reviewed(rendered: dict[str, str], update_golden: bool) -> None:
+    compare(rendered, "html", update_golden)

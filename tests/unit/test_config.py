@@ -96,7 +96,7 @@ audience = "everyone"
 """,
     )
     assert messages(project) == [
-        "dossier.toml:26:1: error: 'editions.print.formats.1' must be 'pdf' or 'epub' (got 'docx')",
+        "dossier.toml:26:1: error: 'editions.print.formats.1' must be 'pdf' or 'epub' or 'html' (got 'docx')",
         "dossier.toml:28:1: error: 'editions.print.audience' must be 'public' or 'internal' "
         "(got 'everyone')",
     ]

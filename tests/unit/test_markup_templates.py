@@ -134,3 +134,20 @@ def test_no_package_template_spells_an_id_or_the_internal_mark() -> None:
             text = path.read_text()
             assert not re.search(r"""['"]#?(src|fn|fnref|cite)-['"{]""", text), path
             assert "not for distribution" not in text, path
+
+
+@pytest.mark.parametrize("kind", [PdfMarkup, EpubMarkup])
+def test_web_addresses_in_plain_text_become_links(project: Path, kind: type) -> None:
+    book = book_of(project)
+    markup = kind(book, make_environment(book.config.project))
+    text = "Also at https://example.org/a?p=1&q=<2>. Part 2: http://example.net/b.html; not example.com"
+    root = fragment(str(markup.linked(text)))
+    links = root.findall("a")
+    assert [a.get("href") for a in links] == [
+        "https://example.org/a?p=1&q=",
+        "http://example.net/b.html",
+    ]
+    assert [a.text for a in links] == [a.get("href") for a in links]
+    # everything else stays text, escaped; an address without its scheme is left alone
+    assert "".join(root.itertext()) == text
+    assert "example.com" not in "".join(a.get("href") for a in links)

@@ -146,7 +146,7 @@ def test_dossier_fields_live_under_custom(tmp_path: Path) -> None:
         (
             "references:\n  - {id: a, type: book, title: A, custom: {colour: red}}\n",
             "s.yaml:2:44: error: 'a': unknown custom key 'colour' (use group, original-name, protection, "
-            "reliability, internal-notes, internal)",
+            "reliability, internal-notes, internal, copies)",
         ),
         (
             "references:\n  - {id: Smith2020, type: book, title: A}\n"

@@ -103,7 +103,10 @@ def test_a_blue_project_gets_a_blue_timeline(tmp_path: Path) -> None:
 
 def test_the_theme_font_and_the_default_accent(tmp_path: Path) -> None:
     drawn = svg(tmp_path, "#7a1f2b")
-    assert drawn.get("font-family") == "'Dossier Sans', 'PT Sans', sans-serif"
+    assert drawn.get("font-family") == (
+        "'Dossier Sans', 'Dossier Theme Sans', 'Dossier Theme Sans Georgian', "
+        "'Dossier Theme Sans Armenian', sans-serif"
+    )
     (hatch,) = drawn.iter(f"{SVG}pattern")
     assert hatch[0].get("fill") == "#f3e4e6"  # the theme's pale maroon
 

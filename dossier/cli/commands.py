@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
 import click
@@ -61,6 +61,7 @@ def main() -> None:
 
     \b
     Examples:
+      dossier new my-dossier        start a new dossier in the folder my-dossier
       dossier build                 build the project in the current folder into build/
       dossier check path/to/project  check a project without rendering it
     """
@@ -72,7 +73,7 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["pdf", "epub"]),
+    type=click.Choice(["pdf", "epub", "html"]),
     help="Only this format (repeatable). Default: the formats of each edition.",
 )
 @click.option(
@@ -107,7 +108,8 @@ def build_command(
 ) -> None:
     """Build the dossier in PROJECT_DIR (default: the current folder).
 
-    Progress goes to stderr as numbered steps with timings; the outputs are listed at the end.
+    Progress goes to stderr as numbered steps with timings (on a terminal, also one live
+    line per output); the outputs are listed at the end.
 
     \b
     Examples:
@@ -117,15 +119,40 @@ def build_command(
       dossier build ../other -o /tmp/out     another project, another output folder
     """
     from dossier.build import build
+    from dossier.cli.progress import LiveOutputs
 
     configure_logging(quiet, verbose)
-    with user_errors():
+    live = not quiet and sys.stderr.isatty()  # one live line per output on a terminal
+    with user_errors(), LiveOutputs() if live else nullcontext() as shown:
         outputs = build(
-            project_dir, editions=editions, formats=formats, output_dir=output_dir, force=force
+            project_dir,
+            editions=editions,
+            formats=formats,
+            output_dir=output_dir,
+            force=force,
+            progress=shown,
         )
     if not quiet:
         for output in outputs:
             click.echo(_describe(output))
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--title", default="", help="The dossier's title (default: from the folder name).")
+@click.option(
+    "--language", default="en", show_default=True, help="Language of the text (BCP 47: en, ru, ka)."
+)
+def new_command(folder: str, title: str, language: str) -> None:
+    """Start a new dossier in FOLDER (a new or empty folder): a manifest, two sections, a
+    chronology and a sources file that build at once."""
+    from dossier.starter import new_project
+
+    with user_errors():
+        written = new_project(folder, title, language)
+    click.echo(f"Created {len(written)} files in {folder}. Next:")
+    click.echo(f"  dossier check {folder}")
+    click.echo(f"  dossier build {folder}")
 
 
 @main.command("check")

@@ -1,0 +1,250 @@
+"""writers/workers.py with trivial jobs: results by name, user errors passed through as they
+are, bugs with their traceback, and the deadline and memory limit enforced on the job and
+everything it started."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dossier.errors import (
+    ConfigError,
+    ContentError,
+    DossierError,
+    Location,
+    OutputError,
+    Problem,
+    VerifyError,
+)
+from dossier.writers import workers
+from dossier.writers.workers import Job, JobLimits, Workers, reraise_user_error
+
+LIMITS = JobLimits(timeout=60, memory_mb=16_384, workers=2)
+
+# --- jobs: module-level, so that they pickle by name into the forked workers ----------------
+
+
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+def whoami() -> int:
+    return os.getpid()
+
+
+def user_error() -> None:
+    raise ContentError("a broken section", Location("sections/a.md", 3, 1))
+
+
+def bug() -> None:
+    raise ValueError("something dossier did not expect")
+
+
+def recurse(n: int = 0) -> int:
+    return recurse(n + 1) + 1
+
+
+def sleep_forever(pidfile: str) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    Path(pidfile).write_text(str(child.pid))
+    time.sleep(120)
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def read_warm() -> str:
+    return os.environ.get("DOSSIER_TEST_WARM", "")
+
+
+def warm_up() -> None:
+    os.environ["DOSSIER_TEST_WARM"] = "warmed"
+
+
+def gone(pid: int) -> bool:
+    """True once `pid` is not a live process (a zombie waiting for its parent counts)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+def test_results_come_back_by_job_name() -> None:
+    jobs = [Job("pdf", add, (1, 2)), Job("epub", add, (40, 2)), Job("third", add, (0, 0))]
+    with Workers(LIMITS) as pool:
+        assert pool.run(jobs) == {"pdf": 3, "epub": 42, "third": 0}
+
+
+def test_each_job_runs_in_its_own_process() -> None:
+    with Workers(LIMITS) as pool:
+        pids = pool.run([Job("a", whoami), Job("b", whoami)])
+    assert len(set(pids.values())) == 2
+    assert os.getpid() not in pids.values()
+
+
+def test_the_warm_up_runs_in_the_worker_before_the_job() -> None:
+    os.environ.pop("DOSSIER_TEST_WARM", None)
+    with Workers(LIMITS, warm=warm_up) as pool:
+        assert pool.run([Job("a", read_warm)]) == {"a": "warmed"}
+    assert "DOSSIER_TEST_WARM" not in os.environ  # not in this process
+
+
+def test_expected_workers_are_started_ahead_and_stopped_at_the_end() -> None:
+    with Workers(LIMITS, expected=2) as pool:
+        started = [w.process for w in pool.idle]
+        assert len(started) == 2 and all(p.is_alive() for p in started)
+    assert pool.idle == []
+    assert all(not p.is_alive() for p in started)
+
+
+def test_workers_that_have_not_yet_led_a_group_are_stopped_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A build that fails while the workers are still starting (a broken manifest found at
+    once, a loaded machine) must not wait for them: a worker that has not yet made its own
+    process group is stopped by itself. The forked workers inherit the patched setpgrp."""
+    monkeypatch.setattr(os, "setpgrp", lambda: None)
+
+    def too_long(signum: int, frame: object) -> None:
+        for child in multiprocessing.active_children():  # so that the suite can go on
+            os.kill(child.pid, signal.SIGKILL)
+        raise AssertionError("stopping the workers hung")  # not an OSError: join swallows those
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(20)
+    try:
+        with Workers(LIMITS, expected=2) as pool:
+            started = [w.process for w in pool.idle]
+        assert all(p.exitcode == -signal.SIGKILL for p in started)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_no_more_workers_than_slots_are_started_ahead() -> None:
+    with Workers(JobLimits(timeout=60, memory_mb=16_384, workers=1), expected=5) as pool:
+        assert pool.slots == 1 and len(pool.idle) == 1
+        assert pool.run([Job("a", add, (1, 1)), Job("b", add, (2, 2))]) == {"a": 2, "b": 4}
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+def test_a_user_error_is_raised_unchanged() -> None:
+    with Workers(LIMITS) as pool, pytest.raises(ContentError) as caught:
+        pool.run([Job("pdf", user_error)])
+    assert caught.value.problems == [
+        Problem("a broken section", Location("sections/a.md", 3, 1), "error")
+    ]
+
+
+def test_a_bug_keeps_its_traceback() -> None:
+    with Workers(LIMITS) as pool, pytest.raises(RuntimeError) as caught:
+        pool.run([Job("epub", bug)])
+    message = str(caught.value)
+    assert message.startswith("rendering the epub failed in a worker process:\n")
+    assert "ValueError: something dossier did not expect" in message
+    assert "Traceback" in message
+
+
+def test_too_deep_a_document_is_a_user_error() -> None:
+    with Workers(LIMITS) as pool, pytest.raises(OutputError, match="nests elements too deeply"):
+        pool.run([Job("pdf", recurse)])
+
+
+def test_a_worker_that_dies_is_reported() -> None:
+    with Workers(LIMITS) as pool, pytest.raises(OutputError) as caught:
+        pool.run([Job("print edition", die)])
+    assert "the renderer of the print edition stopped unexpectedly (exit code -9)" in str(
+        caught.value
+    )
+    assert "raise [limits] render_memory_mb in dossier.toml" in str(caught.value)
+
+
+def test_a_job_past_its_deadline_is_stopped_with_what_it_started(tmp_path: Path) -> None:
+    pidfile = tmp_path / "child.pid"
+    limits = JobLimits(timeout=2, memory_mb=16_384, workers=1)
+    started = time.monotonic()
+    with Workers(limits) as pool, pytest.raises(OutputError) as caught:
+        pool.run([Job("reader PDF", sleep_forever, (str(pidfile),))])
+    assert time.monotonic() - started < 30
+    assert str(caught.value) == (
+        "error: rendering the reader PDF took longer than 2 s and was stopped "
+        "(raise [limits] render_timeout in dossier.toml)"
+    )
+    for _ in range(50):  # the kill is sent; the child is reaped by init shortly
+        if pidfile.exists() and gone(int(pidfile.read_text())):
+            break
+        time.sleep(0.1)
+    assert pidfile.exists() and gone(int(pidfile.read_text()))
+
+
+def vm_size_mb() -> int:
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(line.split()[1]) for line in status if line.startswith("VmSize:")) >> 10
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_job_over_the_memory_limit_is_stopped() -> None:
+    if resource.getrlimit(resource.RLIMIT_AS)[1] != resource.RLIM_INFINITY:
+        pytest.skip("an inherited address-space limit changes the message")
+    limit = vm_size_mb() + 256
+    limits = JobLimits(timeout=60, memory_mb=limit, workers=1)
+    with Workers(limits) as pool:
+        assert pool.run([Job("small", allocate, (16,))]) == {"small": 16 * 1024 * 1024}
+        with pytest.raises(OutputError) as caught:
+            pool.run([Job("reader PDF", allocate, (limit + 1024,))])
+    assert str(caught.value) == (
+        f"error: rendering the reader PDF needed more than {limit:,} MiB and was stopped "
+        "(raise [limits] render_memory_mb in dossier.toml)"
+    )
+
+
+@pytest.mark.parametrize(
+    "kind", [DossierError, ConfigError, ContentError, OutputError, VerifyError]
+)
+def test_reraise_user_error_keeps_the_kind(kind: type[DossierError]) -> None:
+    problems = [Problem("one", Location("a.md", 1)), Problem("two", None, "warning")]
+    with pytest.raises(kind) as caught:
+        reraise_user_error(kind.__name__, problems)
+    assert type(caught.value) is kind
+    assert caught.value.problems == problems
+
+
+@pytest.mark.parametrize("kind", ["ok", "bug", "memory", "ValueError"])
+def test_reraise_user_error_ignores_other_replies(kind: str) -> None:
+    assert reraise_user_error(kind, "payload") is None
+
+
+def test_at_memory_limit_without_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resource, "getrlimit", lambda _: (resource.RLIM_INFINITY,) * 2)
+    assert workers.at_memory_limit() is False
+
+
+def test_at_memory_limit_compares_the_peak(monkeypatch: pytest.MonkeyPatch) -> None:
+    peak_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/self/status").read_text().splitlines()
+        if line.startswith("VmPeak:")
+    )
+    monkeypatch.setattr(resource, "getrlimit", lambda _: (peak_kb * 1024, peak_kb * 1024))
+    assert workers.at_memory_limit() is True
+    monkeypatch.setattr(resource, "getrlimit", lambda _: (peak_kb * 1024 * 4,) * 2)
+    assert workers.at_memory_limit() is False
