@@ -69,6 +69,18 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                 size <= 350,
             )
         )
+    if "copies" in results:
+        c = results["copies"]
+        ratio = _ratio(c["copies_pdf"]["median"], c["briefing"]["median"])
+        rows.append(
+            (
+                f"{c['copies']} numbered PDF copies of the bundled briefing vs one build of it",
+                f"{ratio:.2f}× ({c['copies_pdf']['median']:.1f} s vs "
+                f"{c['briefing']['median']:.1f} s)",
+                "≤ 2×",
+                ratio <= 2,
+            )
+        )
     if "L" in results and "pandoc_epub" in results["L"]:
         r = results["L"]
         speedup = _ratio(r["pandoc_epub"]["median"], r["epub"]["median"])

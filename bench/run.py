@@ -181,6 +181,56 @@ def bench(size: str, runs: int, work: Path, skip: set[str] = frozenset()) -> dic
     return result
 
 
+COPIES = 50
+
+
+def bundled_with_recipients(work: Path, count: int) -> Path:
+    """The bundled dossier's files in `work`, with a recipients file of `count` fictional
+    recipients for its briefing-copies edition."""
+    root = work / "bundled"
+    for name in ("dossier.toml", "sections", "styles", "internal"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            root.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, root / name)
+    rows = ["id,name,organisation,note"] + [
+        f"r{n:03d},Recipient {n},Example Organisation {n % 7},Fictional benchmark row {n}"
+        for n in range(1, count + 1)
+    ]
+    (root / "internal" / "recipients.csv").write_text("\n".join(rows) + "\n")
+    return root
+
+
+def bench_copies(runs: int, work: Path) -> dict[str, object]:
+    """50 numbered copies of the bundled briefing (laid out once, stamped 50 times) against
+    one build of the briefing, both PDF only, both with `--force`."""
+    root = bundled_with_recipients(work, COPIES)
+    print(f"== {COPIES} copies of the bundled briefing", flush=True)
+
+    def build(edition: str, *formats: str) -> list[str]:
+        command = [PYTHON, "-m", "dossier", "build", str(root), "--edition", edition, "-q"]
+        return [*command, "--force", *(a for f in formats for a in ("--format", f))]
+
+    measure(build("briefing", "pdf"))  # page-number hints for both
+    measure(build("briefing-copies", "pdf"))
+    cases = {
+        "briefing": build("briefing", "pdf"),
+        "copies_pdf": build("briefing-copies", "pdf"),
+        "copies_pdf_epub": build("briefing-copies"),
+    }
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+    for _ in range(runs):  # interleaved, so that other load falls on both alike
+        for name, command in cases.items():
+            samples[name].append(measure(command))
+    result: dict[str, object] = {"copies": COPIES}
+    for name, values in samples.items():
+        result[name] = {**summary([v[0] for v in values]), "peak_mib": max(v[1] for v in values)}
+        print(f"  {name}: {result[name]}", flush=True)
+    return result
+
+
 def _sections(root: Path) -> list[str]:
     from dossier.config import load_config
 
@@ -222,7 +272,7 @@ def machine() -> dict[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sizes", nargs="*", default=["S", "M", "L"])
+    parser.add_argument("sizes", nargs="*", default=["S", "M", "L"], help="S, M, L and/or copies")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--skip", action="append", default=[], help="a case not to measure (e.g. bare_weasyprint)"
@@ -234,13 +284,18 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, object] = {"machine": machine()}
     earlier = HERE / "results.json"
-    if args.serve_only and earlier.exists():  # keep the build measurements of the last run
+    partial = args.serve_only or set(args.sizes) <= {"copies"}
+    if partial and earlier.exists():  # keep the other measurements of the last run
         results = {**json.loads(earlier.read_text()), **results}
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as work:
         for size in [] if args.serve_only else args.sizes:
-            results[size] = bench(size, args.runs, Path(work), set(args.skip))
-    print("== dossier serve", flush=True)
-    results["serve"] = measure_reload(max(args.runs, 5))
+            if size == "copies":
+                results["copies"] = bench_copies(args.runs, Path(work))
+            else:
+                results[size] = bench(size, args.runs, Path(work), set(args.skip))
+    if args.serve_only or not set(args.sizes) <= {"copies"}:
+        print("== dossier serve", flush=True)
+        results["serve"] = measure_reload(max(args.runs, 5))
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     results["machine"]["load_after"] = load  # type: ignore[index]
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")

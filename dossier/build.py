@@ -22,17 +22,27 @@ from typing import TYPE_CHECKING, Any
 from dossier.config import Config, Edition, load_config
 from dossier.errors import ConfigError
 from dossier.outputs.cache import Cache, request_key, sha256_file
-from dossier.outputs.files import output_lock, output_name, superseded, write_atomic
+from dossier.outputs.files import (
+    output_lock,
+    output_name,
+    superseded,
+    superseded_copies,
+    write_atomic,
+)
 from dossier.sandbox.fingerprint import fingerprint
 from dossier.version import __version__
 from dossier.writers.workers import Job, JobLimits, Progress, Workers
 
 if TYPE_CHECKING:
-    from dossier.model.records import Book
+    from dossier.model.records import Book, Recipient
     from dossier.reading.styles import Stylesheets
     from dossier.rendering.context import Assets
 
 log = logging.getLogger("dossier")
+#: (edition, format) -> the bytes rendered (None: an earlier file is reused) and its pages
+Files = dict[tuple[str, str], tuple[bytes | None, int | None]]
+#: (edition, format) -> its numbered copies and (PDF) the document of their stamped lines
+Numbered = tuple[list[bytes], bytes | None]
 
 
 @dataclass(frozen=True)
@@ -101,10 +111,12 @@ def build(
                 cache.load_memos()
                 books, sheets, inputs = _read(config, plan)
             with steps(f"Rendering {count} file(s)"):
-                files = _render(books, sheets, inputs, cache, config, force, workers, progress)
+                files, numbered = _render(
+                    books, sheets, inputs, cache, config, force, workers, progress
+                )
                 cache.save_memos()
         with steps("Checking and writing the outputs"):
-            outputs = _write(books, files, folder, config)
+            outputs = _write(books, files, numbered, folder, config)
         cache.remember(request, config.root, inputs, [_record(folder, o) for o in outputs])
     return outputs
 
@@ -153,19 +165,35 @@ def _read(
     """Check the project and assemble each edition (with its stamp)."""
     from dossier.editions.assemble import assemble, edition_stamp
     from dossier.reading.project import read_project
+    from dossier.reading.recipients import read_recipients, recipients_files
 
     problems, dossier, sheets = read_project(config)
     for warning in problems.warnings:
         log.warning("%s", warning)
     problems.raise_errors()
-    # every file the check read: the inputs that stamps and archives are made of
+    recipients = {
+        edition.name: read_recipients(config, edition, problems)
+        for edition, _ in plan
+        if edition.recipients
+    }
+    problems.raise_errors()
+    # every file the check read: the inputs that stamps and archives are made of; a
+    # recipients file is an input of its own edition only (and never attached)
     inputs = dict(config.project.files_read)
+    lists = recipients_files(config, [edition for edition, _ in plan])
     books = []
     for edition, fmts in plan:
-        stamp = edition_stamp(dossier, edition, inputs, fingerprint())
-        books.append((assemble(dossier, edition, stamp, problems), fmts))
+        own = inputs if edition.recipients else _without(inputs, lists)
+        stamp = edition_stamp(dossier, edition, own, fingerprint())
+        book = assemble(dossier, edition, stamp, problems)
+        book.recipients = recipients.get(edition.name, [])
+        books.append((book, fmts))
     problems.raise_errors()
     return books, sheets, inputs
+
+
+def _without(inputs: dict[str, str], paths: set[str]) -> dict[str, str]:
+    return {path: digest for path, digest in inputs.items() if path not in paths}
 
 
 def _warm(formats: set[str]) -> None:
@@ -190,9 +218,10 @@ def _render(
     force: bool,
     workers: Workers,
     progress: Progress | None = None,
-) -> dict[tuple[str, str], tuple[bytes | None, int | None]]:
+) -> tuple[Files, dict[tuple[str, str], Numbered]]:
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
-    the same name, hence the same inputs, is reused)."""
+    the same name, hence the same inputs, is reused), and the numbered copies of editions
+    with recipients (whose edition file itself is audited but not written)."""
     jobs = []
     fonts = cache.state / "epub"  # subset fonts and covers, by content (writers.epub_fonts)
     paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
@@ -216,18 +245,23 @@ def _render(
             job_name = f"{book.edition.name} {fmt.upper()}"
             order.append(job_name)
             if fmt == "pdf":
-                attach = inputs if book.edition.attach_sources else None
+                secret = _recipients_files(config)
+                attach = _without(inputs, secret) if book.edition.attach_sources else None
                 if attach:  # refused now rather than after the layout
                     _refuse_identifying_images(config, attach)
                 hints = cache.hints(book.edition.name)
-                layout = (cache.state / "layout", not force)  # --force: lay out every chunk
-                jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach, layout)))
+                if book.recipients:  # laid out once, then one stamped copy per recipient
+                    jobs.append(Job(job_name, _pdf_copies, (book, sheets, assets, hints, attach)))
+                else:
+                    layout = (cache.state / "layout", not force)  # --force: every chunk
+                    jobs.append(Job(job_name, _pdf, (book, sheets, assets, hints, attach, layout)))
             elif fmt == "html":
                 jobs.append(Job(job_name, _html, (book, sheets, assets)))
             elif "pdf" in fmts:
                 paginated.append((book, assets))
             else:
-                jobs.append(Job(job_name, _epub, (book, sheets, assets, None, fonts)))
+                epub = _epub_copies if book.recipients else _epub
+                jobs.append(Job(job_name, epub, (book, sheets, assets, None, fonts)))
     if progress:  # every output to render, in the plan's order (EPUBs wait for their PDF)
         for name in order:
             progress(name, "queued")
@@ -237,18 +271,49 @@ def _render(
         pdf = results[f"{book.edition.name} PDF"]
         source = output_name(config.name, book.edition.name, book.stamp, "pdf")
         pagination = _pagination(book, f"{config.identifier} (PDF: {source})", pdf[2], pdf[3])
+        epub = _epub_copies if book.recipients else _epub
         later.append(
-            Job(f"{book.edition.name} EPUB", _epub, (book, sheets, assets, pagination, fonts))
+            Job(f"{book.edition.name} EPUB", epub, (book, sheets, assets, pagination, fonts))
         )
     results.update(workers.run(later, progress))
     files = dict(reused)
+    numbered: dict[tuple[str, str], Numbered] = {}
     for job in [*jobs, *later]:
         edition, fmt = job.name.rsplit(" ", 1)
-        data, pages, anchors, _ = results[job.name]
+        data, pages, anchors, _, *copies = results[job.name]
         if anchors:
             cache.save_hints(edition, anchors)
         files[(edition, fmt.lower())] = (data, pages)
-    return files
+        if copies:
+            numbered[(edition, fmt.lower())] = (copies[0], copies[1])
+    return files, numbered
+
+
+def _recipients_files(config: Config) -> set[str]:
+    from dossier.reading.recipients import recipients_files
+
+    return recipients_files(config)
+
+
+def _pdf_copies(
+    book: Book,
+    sheets: Stylesheets,
+    assets: Assets,
+    hints: dict[str, int],
+    attach: dict[str, str] | None,
+) -> tuple[bytes, int | None, dict[str, int] | None, list[str], list[bytes], bytes]:
+    """In a worker: the edition laid out once, then one stamped copy per recipient."""
+    from dossier.rendering.environment import make_environment
+    from dossier.rendering.words import speaking
+    from dossier.writers.pdf_copies import write_copies
+
+    env = make_environment(book.config.project)
+    attachments = partial(_attachments, book, sheets, attach) if attach else None
+    with speaking(book):
+        result, copies, lines = write_copies(book, env, assets, hints, attachments)
+    for message in result.warnings:
+        log.warning("WeasyPrint: %s", message)
+    return result.data, result.pages, result.anchors, result.starts, copies, lines
 
 
 def _pagination(book: Book, source: str, anchors: dict[str, int], starts: list[str]) -> Any:
@@ -320,6 +385,26 @@ def _html(
     return write_html(book, env, sheets, assets, __version__), None, None, None
 
 
+def _epub_copies(
+    book: Book, sheets: Stylesheets, assets: Assets, pagination: Any, fonts: Path | None = None
+) -> tuple[bytes, int | None, dict[str, int] | None, None, list[bytes], None]:
+    """In a worker: the edition's EPUB once, then one stamped copy per recipient."""
+    from dossier.rendering.environment import make_environment
+    from dossier.rendering.words import speaking
+    from dossier.writers.epub_copies import stamp_epub
+    from dossier.writers.mark import edition_tag
+    from dossier.writers.pdf_copies import copy_id
+
+    data, _, _, _ = _epub(book, sheets, assets, pagination, fonts)
+    env = make_environment(book.config.project)
+    tag = edition_tag(book.config.name, book.edition.name, book.stamp)
+    with speaking(book):
+        copies = [
+            stamp_epub(data, book, env, r, tag, copy_id(book.stamp, r)) for r in book.recipients
+        ]
+    return data, None, None, None, copies, None
+
+
 def _refuse_identifying_images(config: Config, inputs: dict[str, str]) -> None:
     from dossier.writers.archive import refuse_identifying_images
 
@@ -351,19 +436,28 @@ def edition_assets(book: Book) -> Assets:
 
 def _write(
     books: list[tuple[Book, list[str]]],
-    files: dict[tuple[str, str], tuple[bytes | None, int | None]],
+    files: Files,
+    numbered: dict[tuple[str, str], Numbered],
     folder: Path,
     config: Config,
 ) -> list[Output]:
     """Audit every edition's new files before writing any, so that a refused edition leaves
     the whole folder as it was; then write them atomically and drop the superseded ones."""
+    from dossier.outputs.copies import write_copies
     from dossier.rendering.words import speaking
 
+    everyone = [r for book, _ in books for r in book.recipients]
     for book, fmts in books:
         with speaking(book):
-            _audit(book, fmts, files)
+            _audit(book, fmts, files, everyone, numbered)
     outputs = []
     for book, fmts in books:
+        if book.recipients:
+            for fmt in fmts:
+                written = write_copies(folder, book, fmt, numbered[(book.edition.name, fmt)][0])
+                pages = files[(book.edition.name, fmt)][1]
+                outputs += [Output(p, book.edition.name, fmt, size, pages) for p, size in written]
+            continue
         for fmt in fmts:
             data, pages = files[(book.edition.name, fmt)]
             path = folder / output_name(config.name, book.edition.name, book.stamp, fmt)
@@ -374,13 +468,22 @@ def _write(
     for output in outputs:
         for old in superseded(folder, config.name, output.edition, output.format, output.path):
             old.unlink()
+    for book, _ in books:
+        if book.recipients:
+            for old in superseded_copies(folder, config.name, book.edition.name, book.stamp):
+                old.unlink()
     return outputs
 
 
 def _audit(
-    book: Book, fmts: list[str], files: dict[tuple[str, str], tuple[bytes | None, int | None]]
+    book: Book,
+    fmts: list[str],
+    files: Files,
+    everyone: list[Recipient],
+    numbered: dict[tuple[str, str], Numbered],
 ) -> None:
-    """The checks of one edition's new files (in its language: they look for its words)."""
+    """The checks of one edition's new files (in its language: they look for its words),
+    and of its numbered copies."""
     from dossier.outputs.audit import (
         check_inert,
         check_leaks,
@@ -388,6 +491,7 @@ def _audit(
         check_pages,
         check_parity,
     )
+    from dossier.outputs.copies import audit_copies, check_recipients
     from dossier.outputs.image_audit import check_image_metadata
 
     edition = book.edition.name
@@ -399,6 +503,11 @@ def _audit(
     check_inert(book, fresh)
     check_image_metadata(book, fresh)
     check_parity(book, fresh)
+    check_recipients(book, fresh, everyone)
+    for fmt in fmts:
+        if (edition, fmt) in numbered:
+            copies, stamps = numbered[(edition, fmt)]
+            audit_copies(book, fmt, copies, everyone, stamps)
 
 
 def _record(folder: Path, output: Output) -> dict[str, Any]:

@@ -149,6 +149,13 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "copy.mirror": "mirror",
     # archive editions only: the snapshot attached to the PDF
     "copy.attached": "copy saved {date} attached to this file as {file}",
+    # numbered copies for named recipients (footer of every PDF page, EPUB documents, the
+    # title page in full, the metadata)
+    "copy.recipient": "{name}, {organisation}",
+    "copy.recipient.name-only": "{name}",
+    "copy.line": "Copy {number} of {total} · for {recipient} · not for onward distribution",
+    "copy.statement": "This is copy {number} of {total}, made for {recipient}. It is not for "
+    "onward distribution: every copy is numbered, and a record is kept of who received it.",
     # the HTML edition's navigation (the one-page web edition)
     "html.skip": "Skip to the text",
     "html.contents": "Contents",

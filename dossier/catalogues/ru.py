@@ -174,6 +174,13 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "copy.archived-undated": "архивная копия",
     "copy.mirror": "зеркало",
     "copy.attached": "копия от {date} приложена к этому файлу как {file}",
+    "copy.recipient": "{name}, {organisation}",
+    "copy.recipient.name-only": "{name}",
+    "copy.line": "Экземпляр {number} из {total} · для: {recipient} · не для дальнейшего "
+    "распространения",
+    "copy.statement": "Это экземпляр {number} из {total}, изготовленный для получателя: "
+    "{recipient}. Он не предназначен для дальнейшего распространения: каждый экземпляр "
+    "пронумерован, и ведётся учёт того, кто его получил.",
     "html.skip": "Перейти к тексту",
     "html.contents": "Содержание",
     "html.notes": "Примечания",

@@ -175,6 +175,12 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "copy.archived-undated": "архівна копія",
     "copy.mirror": "дзеркало",
     "copy.attached": "копію від {date} додано до цього файлу як {file}",
+    "copy.recipient": "{name}, {organisation}",
+    "copy.recipient.name-only": "{name}",
+    "copy.line": "Примірник {number} з {total} · для: {recipient} · не для подальшого поширення",
+    "copy.statement": "Це примірник {number} з {total}, виготовлений для одержувача: "
+    "{recipient}. Він не призначений для подальшого поширення: кожен примірник "
+    "пронумеровано, і ведеться облік того, хто його отримав.",
     "html.skip": "Перейти до тексту",
     "html.contents": "Зміст",
     "html.notes": "Примітки",

@@ -254,6 +254,50 @@ def verify_command(file: str, rebuild: bool) -> None:
     sys.exit(0 if result.ok else EXIT_USER_ERROR)
 
 
+@main.command("trace")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--ledger",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The build's <name>-<edition>-<stamp>-copies.json: also name the recipient.",
+)
+def trace_command(file: str, ledger: str | None) -> None:
+    """Name the numbered copy FILE came from (a PDF, an EPUB, or an image of one page).
+
+    Reads the invisible mark every numbered copy carries (not the metadata, not the
+    visible line, which are easy to remove). Exit code 1 when there is no mark, or when a
+    mark is damaged: it then says "unreadable" rather than guess a number.
+
+    \b
+    Examples:
+      dossier trace leaked.pdf
+      dossier trace page.png --ledger build/deserters-kbr-briefing-copies-ab807b570b-copies.json
+    """
+    from dossier.trace import trace
+
+    with user_errors():
+        result = trace(file, ledger)
+    if result.status == "none":
+        click.echo(
+            f"dossier: {file}: no copy mark found: it is not a numbered copy made by dossier, "
+            "or the part of the page that carries the mark is missing",
+            err=True,
+        )
+        sys.exit(EXIT_USER_ERROR)
+    if result.status == "unreadable":
+        click.echo(
+            f"dossier: {file}: a copy mark is there but unreadable (damaged); no copy is "
+            "named rather than a wrong one",
+            err=True,
+        )
+        sys.exit(EXIT_USER_ERROR)
+    total = f" of {result.total}" if result.total else ""
+    click.echo(f"{file}: copy {result.copy}{total} (mark {result.tag or 0:04x})")
+    if result.recipient is not None:
+        same = "; the very file distributed" if result.identical else ""
+        click.echo(f"  recipient: {result.recipient} (ledger {result.ledger_file}{same})")
+
+
 def _describe(output: Output) -> str:
     """One line per output file: path, size, pages, and whether it was reused."""
     pages = f", {output.pages} pages" if output.pages else ""

@@ -250,6 +250,12 @@ def _check_consistency(config: Config, data: DataFile, problems: Problems) -> No
                 f"(got {edition.pdf_standard})",
                 data.at("editions", name, "attach_sources"),
             )
+        if edition.recipients and "html" in edition.formats:
+            problems.error(
+                f"edition '{name}': numbered copies are made of PDF and EPUB only; remove "
+                "'html' from its formats or give the HTML edition of its own",
+                data.at("editions", name, "recipients"),
+            )
         if not edition.formats:
             problems.error(f"edition '{name}' has no formats", data.at("editions", name, "formats"))
 

@@ -195,6 +195,12 @@ class Edition:
     chronology_from: str = setting(
         "Leave out chronology rows that end before this EDTF date (e.g. '2015').", ""
     )
+    recipients: str = setting(
+        "Recipients file (CSV: id,name,organisation,note; internal, never in an output): "
+        "the edition is then written as one numbered, marked PDF/EPUB copy per recipient, "
+        "with a ledger, instead of one file per format.",
+        "",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -219,6 +219,17 @@ class Occurrence:
     locator: str = ""
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """One row of an edition's recipients file: who receives numbered copy `number`."""
+
+    number: int
+    id: str
+    name: str
+    organisation: str = ""
+    note: str = ""
+
+
 @dataclass
 class Book:
     """One edition of a dossier, numbered and filtered, ready for the writers."""
@@ -235,6 +246,7 @@ class Book:
     colophon: Chapter | None = None
     internal_texts: list[str] = field(default_factory=list)
     based_on: Source | None = None  # the credited work, as this audience may see it
+    recipients: list[Recipient] = field(default_factory=list)  # numbered copies, in order
 
     @property
     def config(self) -> Config:

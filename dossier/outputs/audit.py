@@ -8,6 +8,7 @@ A failed audit raises `OutputError`; the build then writes nothing.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -51,6 +52,17 @@ def _key(piece: str) -> str:
 
 def _found(key: str, squeezed: str, words: str) -> bool:
     return key in (words if key.startswith(" ") else squeezed)
+
+
+def needle_key(piece: str) -> str:
+    """How a piece of internal text is searched for ('' when it cannot be)."""
+    return _key(piece)
+
+
+def search(corpus: str, needles: dict[str, str]) -> list[str]:
+    """The texts of `needles` (key -> text) found in `corpus`."""
+    squeezed, words = _norm(corpus), _words(corpus)
+    return [text for key, text in needles.items() if _found(key, squeezed, words)]
 
 
 def _sentences(text: str) -> list[str]:
@@ -108,12 +120,21 @@ def public_texts(book: Book) -> Iterable[str]:
         yield source.reliability if "reliability" not in hidden else ""
 
 
-def pdf_corpus(data: bytes) -> str:
-    """Everything a reader or a tool can get out of a PDF as text."""
+def pdf_corpus(data: bytes, text_only: bool = False) -> str:
+    """Everything a reader or a tool can get out of a PDF as text; `text_only`: without
+    the attachments that are not UTF-8 text (fonts, images), where short words turn up by
+    chance."""
+    return pdf_corpora(data)[1 if text_only else 0]
+
+
+@functools.lru_cache(maxsize=4)  # an edition's PDF is searched by several audits
+def pdf_corpora(data: bytes) -> tuple[str, str]:
+    """`pdf_corpus` of a PDF, whole and text only, extracted once."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
     parts = [page.extract_text() or "" for page in reader.pages]
+    binary: list[str] = []  # attachments that are not text
     parts += [str(v) for v in (reader.metadata or {}).values()]
     root: Any = reader.trailer["/Root"]
     metadata = root.get("/Metadata")
@@ -136,10 +157,15 @@ def pdf_corpus(data: bytes) -> str:
                 parts.append(str(action["/URI"]))
     for name, contents in reader.attachments.items():
         parts.append(name)
-        parts += [c.decode("utf-8", "replace") for c in contents]
+        for content in contents:
+            try:
+                parts.append(content.decode("utf-8"))
+            except UnicodeDecodeError:
+                binary.append(content.decode("utf-8", "replace"))
     parts += pdf_ids(data)  # anchor names come from ids and headings
     parts += _struct_texts(root.get("/StructTreeRoot"))
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    return "\n".join([text, *binary]), text
 
 
 def _struct_texts(node: Any) -> list[str]:
@@ -162,8 +188,10 @@ def _struct_texts(node: Any) -> list[str]:
     return texts
 
 
-def epub_corpus(data: bytes) -> str:
-    """The text of every file in an EPUB (markup removed, attribute values kept)."""
+def epub_corpus(data: bytes, text_only: bool = False) -> str:
+    """The text of every file in an EPUB (markup removed, attribute values kept);
+    `text_only`: without the files that are not UTF-8 text (fonts, images), in which
+    short words turn up by chance."""
     parts = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
@@ -172,7 +200,11 @@ def epub_corpus(data: bytes) -> str:
             try:
                 root = etree.fromstring(raw, etree.XMLParser(resolve_entities=False))
             except etree.XMLSyntaxError:
-                parts.append(raw.decode("utf-8", "replace"))
+                try:
+                    parts.append(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    if not text_only:
+                        parts.append(raw.decode("utf-8", "replace"))
                 continue
             for element in root.iter():
                 parts += [str(v) for v in element.attrib.values()]
@@ -184,20 +216,27 @@ def check_leaks(book: Book, outputs: dict[str, bytes]) -> None:
     """Fail if a public edition's files contain any internal text."""
     if book.internal:
         return
-    search = needles(book)
-    if not search:
-        return
     for fmt, data in outputs.items():
         corpus = CORPUS[fmt](data)
-        squeezed, words = _norm(corpus), _words(corpus)
-        leaked = [text for key, text in search.items() if _found(key, squeezed, words)]
-        if leaked:
-            sample = leaked[0] if len(leaked[0]) <= 60 else leaked[0][:57] + "…"
-            raise OutputError(
-                f"the public {book.edition.name} {fmt.upper()} would contain internal text "
-                f"(“{sample}”{f' and {len(leaked) - 1} more' if len(leaked) > 1 else ''}); "
-                "nothing was written: report this as a bug in dossier"
-            )
+        check_text_leaks(book, corpus, f"the public {book.edition.name} {fmt.upper()}")
+
+
+def check_text_leaks(
+    book: Book, corpus: str, what: str, found: dict[str, str] | None = None
+) -> None:
+    """Fail if `corpus` (text from the edition's output `what`) holds internal text
+    (`found`: the edition's `needles`, when already computed)."""
+    if book.internal:
+        return
+    found = needles(book) if found is None else found
+    leaked = search(corpus, found) if found else []
+    if leaked:
+        sample = leaked[0] if len(leaked[0]) <= 60 else leaked[0][:57] + "…"
+        raise OutputError(
+            f"{what} would contain internal text "
+            f"(“{sample}”{f' and {len(leaked) - 1} more' if len(leaked) > 1 else ''}); "
+            "nothing was written: report this as a bug in dossier"
+        )
 
 
 CORPUS = {"pdf": pdf_corpus, "epub": epub_corpus, "html": html_audit.html_corpus}

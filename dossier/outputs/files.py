@@ -69,3 +69,25 @@ def superseded(folder: Path, name: str, edition: str, fmt: str, keep: Path) -> l
     """Earlier outputs of the same edition and format (other stamps), to remove after success."""
     pattern = re.compile(rf"{re.escape(name)}-{re.escape(edition)}-[0-9a-f]{{10}}\.{fmt}")
     return sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name) and p != keep)
+
+
+def copy_name(name: str, edition: str, stamp: str, number: int, fmt: str) -> str:
+    """`<name>-<edition>-<stamp>-copy-<NNN>.<format>`: a numbered copy for one recipient."""
+    return f"{name}-{edition}-{stamp}-copy-{number:03d}.{fmt}"
+
+
+def ledger_name(name: str, edition: str, stamp: str) -> str:
+    """`<name>-<edition>-<stamp>-copies.json`: who received which copy."""
+    return f"{name}-{edition}-{stamp}-copies.json"
+
+
+def superseded_copies(folder: Path, name: str, edition: str, stamp: str) -> list[Path]:
+    """Numbered copies and ledgers of the same edition from other builds (other stamps)."""
+    pattern = re.compile(
+        rf"{re.escape(name)}-{re.escape(edition)}-([0-9a-f]{{10}})-(copy-\d{{3,}}\.\w+|copies\.json)"
+    )
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if (m := pattern.fullmatch(p.name)) is not None and m.group(1) != stamp
+    )

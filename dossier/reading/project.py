@@ -17,6 +17,7 @@ from dossier.model.records import Dossier
 from dossier.reading.check import check_dossier, check_image_metadata
 from dossier.reading.citation_style import check_style
 from dossier.reading.fonts import check_coverage
+from dossier.reading.recipients import read_recipients
 from dossier.reading.sections import read_dossier
 from dossier.reading.styles import Stylesheets, read_stylesheets
 from dossier.sandbox.files import TEMPLATE_DIR, ProjectFiles
@@ -27,6 +28,9 @@ def check(project: str | Path | Config = ".") -> list[Problem]:
     and warning, sorted by file and line. A broken manifest raises `ConfigError`."""
     config = project if isinstance(project, Config) else load_config(project)
     problems, _, _ = read_project(config)
+    for edition in config.editions.values():
+        if edition.recipients:
+            read_recipients(config, edition, problems)
     return problems.sorted()
 
 

@@ -27,7 +27,7 @@ from pyuca import Collator
 
 from dossier.catalogues import BUILT_IN, Message, built_in
 from dossier.model.dates import DateValue, Point, parse_date
-from dossier.model.records import Book, Chapter, Event, Source
+from dossier.model.records import Book, Chapter, Event, Recipient, Source
 
 
 @dataclass(frozen=True)
@@ -354,3 +354,28 @@ def protection_note(protection: str) -> str:
 def chapter_title(chapter: Chapter) -> str:
     """A chapter's title: a section's own, or the name of a generated chapter (its kind)."""
     return chapter.title or word(f"chapter.{chapter.kind}")
+
+
+# -- numbered copies -------------------------------------------------------------------------
+def recipient_label(recipient: Recipient) -> str:
+    """'A. Name, Organisation' (or the name alone)."""
+    if recipient.organisation:
+        return word("copy.recipient", name=recipient.name, organisation=recipient.organisation)
+    return word("copy.recipient.name-only", name=recipient.name)
+
+
+def copy_line(recipient: Recipient, total: int) -> str:
+    """The line on every page of a numbered copy."""
+    return word(
+        "copy.line", number=recipient.number, total=total, recipient=recipient_label(recipient)
+    )
+
+
+def copy_statement(recipient: Recipient, total: int) -> str:
+    """What the title page of a numbered copy says."""
+    return word(
+        "copy.statement",
+        number=recipient.number,
+        total=total,
+        recipient=recipient_label(recipient),
+    )

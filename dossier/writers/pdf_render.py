@@ -37,6 +37,8 @@ from dossier.writers.archive import dedupe_associated_files
 from dossier.writers.pdf_tags import finish_tags
 
 TIMELINE = "timeline.svg"
+#: Height (pt) of the room kept on the title page of an edition with numbered copies.
+NOTICE_HEIGHT = 30
 log = logging.getLogger(__name__)
 
 
@@ -85,6 +87,7 @@ def _render_html(
             bleed=book.edition.bleed not in ("0mm", "0pt"),
             stamp_text=context["stamp_text"],
             output_profile=project_url(book.edition.output_profile),
+            notice_height=NOTICE_HEIGHT,
         )
     )
     context["theme_origin"] = THEME_ORIGIN
