@@ -364,8 +364,10 @@ def check_parity(book: Book, outputs: dict[str, bytes]) -> None:
                     f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''})"
                 )
     if problems:
+        named = [fmt for fmt in ("PDF", "EPUB", "HTML") if fmt in present]
+        formats = ", ".join(named[:-1]) + " and " + named[-1]
         raise OutputError(
-            f"the {'/'.join(present)} of edition '{book.edition.name}' differ: "
+            f"the {formats} of edition '{book.edition.name}' differ: "
             + "; ".join(problems)
             + "; nothing was written"
         )

@@ -339,7 +339,7 @@ def test_parity_names_what_each_output_lacks(public: Book) -> None:
     with pytest.raises(OutputError) as caught:
         audit.check_parity(public, {"pdf": pdf(ids=pdf_ids), "epub": epub(body)})
     message = str(caught.value)
-    assert "the EPUB/PDF of edition 'public' differ" in message
+    assert "the PDF and EPUB of edition 'public' differ" in message
     assert "the EPUB lacks 1 of 1 notes (fn-1)" in message
     assert "the PDF lacks 4 of 4 citations (cite-ev-1-1, cite-ev-3-1, cite-public-1, …)" in message
 
