@@ -78,7 +78,6 @@ def bare_html(root: Path, work: Path) -> tuple[Path, dict[str, object]]:
     """dossier's final HTML for the reader PDF, with its virtual URLs made file URLs, so that
     plain WeasyPrint can render it without dossier's fetcher; and the options dossier gives
     WeasyPrint for it (tagged, the edition's PDF standard)."""
-    from dossier.build import edition_assets
     from dossier.config import load_config
     from dossier.editions.assemble import assemble
     from dossier.reading.project import read_project
@@ -86,6 +85,7 @@ def bare_html(root: Path, work: Path) -> tuple[Path, dict[str, object]]:
     from dossier.rendering.formats import PageMap
     from dossier.sandbox.fetcher import GENERATED_ORIGIN, PROJECT_ORIGIN, THEME_ORIGIN
     from dossier.sandbox.files import THEME_DIR
+    from dossier.writers.jobs import edition_assets
     from dossier.writers.pdf_render import pdf_options, render_html
 
     config = load_config(root)

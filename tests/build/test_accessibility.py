@@ -14,9 +14,10 @@ from lxml import etree
 from test_parallel import sample_book
 
 from dossier import build
-from dossier.build import _cover, _pagination
 from dossier.rendering.words import word
 from dossier.writers.epub import CONFORMS_TO, write_epub
+from dossier.writers.jobs import cover as _cover
+from dossier.writers.jobs import pagination as _pagination
 from dossier.writers.page_starts import letters
 from dossier.writers.pdf import write_pdf
 

@@ -11,11 +11,11 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from dossier.build import edition_assets
 from dossier.config import load_config
 from dossier.editions.assemble import assemble
 from dossier.reading.project import read_project
 from dossier.rendering.environment import make_environment
+from dossier.writers.jobs import edition_assets
 from dossier.writers.pdf import write_pdf
 from dossier.writers.pdf_chunks import (
     CHARS_PER_PAGE,

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from dossier.build import edition_assets
 from dossier.config import load_config
 from dossier.editions.assemble import assemble
 from dossier.reading.project import read_project
@@ -30,6 +29,7 @@ from dossier.rendering.environment import make_environment
 from dossier.rendering.formats import PageMap
 from dossier.writers.epub import write_epub
 from dossier.writers.html import render_html_page
+from dossier.writers.jobs import edition_assets
 from dossier.writers.pdf_render import render_html
 
 from conftest import copy_project
