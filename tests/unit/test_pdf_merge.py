@@ -9,12 +9,12 @@ import io
 import pikepdf
 from pikepdf import Array, Name
 
-from dossier.writers.pdf_merge import (
+from dossier.writers.pdf_merge import merge_parts
+from dossier.writers.pdf_merge_fonts import (
     _build_tounicode,
     _build_widths,
     _parse_tounicode,
     _parse_widths,
-    merge_parts,
 )
 
 
