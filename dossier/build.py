@@ -226,25 +226,28 @@ def _render(
     order: list[str] = []
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
     for book, fmts in books:
-        assets = make.edition_assets(book)
-        stale = [
-            fmt
-            for fmt in fmts
+        earlier = {
+            fmt: None
             if force
-            or cache.output(output_name(config.name, book.edition.name, book.stamp, fmt)) is None
-        ]
+            else cache.output(output_name(config.name, book.edition.name, book.stamp, fmt))
+            for fmt in fmts
+        }
+        stale = [fmt for fmt in fmts if earlier[fmt] is None]
         if "epub" in stale and "pdf" in fmts and "pdf" not in stale:
             stale.append("pdf")  # its page map (the same bytes again)
+        assets = make.edition_assets(book) if stale else None  # only for what is rendered
         for fmt in fmts:
             if fmt not in stale:
-                earlier = cache.output(output_name(config.name, book.edition.name, book.stamp, fmt))
-                reused[(book.edition.name, fmt)] = (None, (earlier or {}).get("pages"))
+                reused[(book.edition.name, fmt)] = (None, (earlier[fmt] or {}).get("pages"))
                 continue
             job_name = f"{book.edition.name} {fmt.upper()}"
             order.append(job_name)
             if fmt == "pdf":
-                secret = _recipients_files(config)
-                attach = _without(inputs, secret) if book.edition.attach_sources else None
+                attach = (
+                    _without(inputs, _recipients_files(config))
+                    if book.edition.attach_sources
+                    else None
+                )
                 if attach:  # refused now rather than after the layout
                     make.refuse_identifying_images(config, attach)
                 hints = cache.hints(book.edition.name)
