@@ -133,7 +133,7 @@ def pdf_corpora(data: bytes) -> tuple[str, str]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    parts = [page.extract_text() or "" for page in reader.pages]
+    parts = pdf_page_texts(data)
     binary: list[str] = []  # attachments that are not text
     parts += [str(v) for v in (reader.metadata or {}).values()]
     root: Any = reader.trailer["/Root"]
@@ -166,6 +166,25 @@ def pdf_corpora(data: bytes) -> tuple[str, str]:
     parts += _struct_texts(root.get("/StructTreeRoot"))
     text = "\n".join(parts)
     return "\n".join([text, *binary]), text
+
+
+def pdf_page_texts(data: bytes) -> list[str]:
+    """The text of each page of a PDF, as PDFium reads it (the engine of Chrome's viewer):
+    some 25 times faster than pypdf's extraction, which cost more than the layout of a
+    long edition."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        texts = []
+        for page in document:
+            text = page.get_textpage()
+            texts.append(text.get_text_bounded().replace("\r\n", "\n"))
+            text.close()
+            page.close()
+        return texts
+    finally:
+        document.close()
 
 
 def _struct_texts(node: Any) -> list[str]:
@@ -216,9 +235,12 @@ def check_leaks(book: Book, outputs: dict[str, bytes]) -> None:
     """Fail if a public edition's files contain any internal text."""
     if book.internal:
         return
+    found = needles(book)
+    if not found:  # nothing internal to look for: no output read again
+        return
     for fmt, data in outputs.items():
         corpus = CORPUS[fmt](data)
-        check_text_leaks(book, corpus, f"the public {book.edition.name} {fmt.upper()}")
+        check_text_leaks(book, corpus, f"the public {book.edition.name} {fmt.upper()}", found)
 
 
 def check_text_leaks(

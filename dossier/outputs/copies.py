@@ -27,6 +27,7 @@ from dossier.outputs.audit import (
     needles,
     pdf_corpora,
     pdf_corpus,
+    pdf_page_texts,
     public_texts,
     search,
 )
@@ -109,9 +110,7 @@ def audit_copies(
 
 
 def _stamp_texts(stamps: bytes) -> list[str]:
-    from pypdf import PdfReader
-
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(stamps)).pages]
+    return pdf_page_texts(stamps)
 
 
 def _xmp(data: bytes) -> str:

@@ -39,6 +39,7 @@ class Preview:
     shown: Shown = field(default_factory=Shown)
     folders: frozenset[Path] = frozenset()  # where the inputs of the last attempt live
     seconds: float = 0.0  # how long the last rebuild took
+    closed: bool = False  # the server is stopping
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -79,10 +80,18 @@ class Preview:
         return self.shown
 
     def wait(self, since: int, timeout: float) -> Shown:
-        """The state once its generation is past `since`, or as it is after `timeout` s."""
+        """The state once its generation is past `since`, or as it is after `timeout` s (or
+        at once after `close`)."""
         with self._changed:
-            self._changed.wait_for(lambda: self.shown.generation > since, timeout)
+            self._changed.wait_for(lambda: self.closed or self.shown.generation > since, timeout)
             return self.shown
+
+    def close(self) -> None:
+        """Wake every waiting event stream, so that it ends now rather than at its next
+        keep-alive."""
+        with self._changed:
+            self.closed = True
+            self._changed.notify_all()
 
     def pdf(self) -> bytes:
         """The edition's PDF, built (or found up to date) in the project's build folder."""

@@ -31,6 +31,7 @@ log = logging.getLogger("dossier")
 HOST = "127.0.0.1"
 PAGE, EVENTS, PDF = "/", "/__dossier/events", "/__dossier/pdf"
 KEEP_ALIVE = 10.0  # seconds between comments on an idle event stream
+STOP_WAIT = 20.0  # seconds Ctrl-C waits for a rebuild under way
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -78,6 +79,7 @@ class PreviewServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+    timeout = 60  # an idle kept-alive connection is closed, not held open for ever
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("serve: " + format, *args)
@@ -172,6 +174,9 @@ def serve(
         pass
     finally:
         stop.set()
+        preview.close()
         server.server_close()
-        watcher.join(timeout=2)
+        # a rebuild under way finishes first (it takes about a second); the bound is for a
+        # rebuild stuck in a project's own files, which must not keep Ctrl-C from working
+        watcher.join(timeout=STOP_WAIT)
         log.info("Stopped serving")

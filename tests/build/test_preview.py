@@ -4,6 +4,8 @@ reaches the page, and the watched folders are those of the inputs."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,19 @@ def test_the_watched_folders_are_the_inputs(preview: Preview) -> None:
         root / "templates" / "html",
     } <= set(preview.folders)
     assert root / "build" not in preview.folders
+
+
+def test_closing_wakes_a_waiting_event_stream(preview: Preview) -> None:
+    shown = preview.rebuild()
+    woke: list[float] = []
+    waiter = threading.Thread(
+        target=lambda: (preview.wait(shown.generation, 60), woke.append(time.monotonic()))
+    )
+    start = time.monotonic()
+    waiter.start()
+    time.sleep(0.2)
+    assert not woke  # nothing changed: the stream waits
+    preview.close()
+    waiter.join(timeout=10)
+    assert woke and woke[0] - start < 10
+    assert preview.wait(shown.generation, 60) == shown  # closed: no wait at all
