@@ -109,6 +109,7 @@ def _merge_structure(
 
     own = list(document.K)
     kids = [k for k in own if page_of(k) < front_pages]
+    prefixes: dict[int, str] = {}  # kids from a part: the prefix of their ids
     back = [k for k in own if page_of(k) >= front_pages + chunk_pages]
     role_map: Any = Dictionary(root.get("/RoleMap", {}))
     for number, source in enumerate(sources, 1):
@@ -118,7 +119,7 @@ def _merge_structure(
             del kid["/P"]  # else the copy would bring the part's whole tree along
             copied = target.copy_foreign(kid)
             copied.P = document
-            _rename_ids(copied, f"p{number}-")
+            prefixes[len(kids)] = f"p{number}-"
             kids.append(copied)
         for role, standard in source_root.get("/RoleMap", Dictionary()).items():
             role_map[role] = standard
@@ -131,7 +132,7 @@ def _merge_structure(
             key: target.copy_foreign(value if value.is_indirect else source.make_indirect(value))
             for key, value in trees[number].items()
         }
-    nums: Any = Array()
+    nums: list[Any] = []  # a Python list: extending a pikepdf Array copies it (quadratic)
     key = 0
     for page in target.pages:  # pages first, then annotations, as WeasyPrint numbers them
         part, old = owners.get(page.obj.objgen, (0, None))
@@ -146,16 +147,18 @@ def _merge_structure(
                 annotation.StructParent = key
                 nums.extend([key, trees[part][int(old)]])
                 key += 1
-    root.ParentTree = target.make_indirect(Dictionary(Nums=nums))
+    root.ParentTree = target.make_indirect(Dictionary(Nums=Array(nums)))
     root.ParentTreeNextKey = key
     if role_map:
         root.RoleMap = role_map
-    ids = _collect_ids(document)
+    ids: dict[str, Any] = {}  # one walk of the whole tree: the parts' ids renamed, all collected
+    for index, kid in enumerate([*kids, *back]):
+        ids.update(_rename_ids(kid, prefixes.get(index, "")))
     if ids:
-        names = Array()
+        names: list[Any] = []
         for name in sorted(ids):
             names.extend([String(name), ids[name]])
-        root.IDTree = Dictionary(Names=names)
+        root.IDTree = Dictionary(Names=Array(names))
     elif "/IDTree" in root:
         del root["/IDTree"]
 
@@ -173,20 +176,22 @@ def _elements(element: Any) -> list[Any]:
     return found
 
 
-def _rename_ids(element: Any, prefix: str) -> None:
-    """Prefix a part's element ids and the /Headers that name them (WeasyPrint makes ids
-    from object numbers, which repeat between parts)."""
+def _rename_ids(element: Any, prefix: str) -> dict[str, Any]:
+    """Prefix the element ids under `element` and the /Headers that name them (WeasyPrint
+    makes ids from object numbers, which repeat between parts); the ids, as renamed."""
+    ids = {}
     for item in _elements(element):
         if "/ID" in item:
-            item.ID = String(prefix + str(item.ID))
+            if prefix:
+                item.ID = String(prefix + str(item.ID))
+            ids[str(item.ID)] = item
+        if not prefix:
+            continue
         attributes = item.get("/A")
         for attribute in attributes if isinstance(attributes, Array) else [attributes]:
             if isinstance(attribute, Dictionary) and "/Headers" in attribute:
                 attribute.Headers = Array([String(prefix + str(h)) for h in attribute.Headers])
-
-
-def _collect_ids(document: Any) -> dict[str, Any]:
-    return {str(item.ID): item for item in _elements(document) if "/ID" in item}
+    return ids
 
 
 Dest = tuple[int, list[Any]]
@@ -246,14 +251,14 @@ def _insert(outline: Outline, part: Outline, first: int) -> Outline:
 
 
 def _write_dests(pdf: pikepdf.Pdf, dests: dict[str, Dest]) -> None:
-    names = Array()
+    names: list[Any] = []
+    pages = list(pdf.pages)
     for name in sorted(dests):
         page, rest = dests[name]
-        names.append(String(name))
-        names.append(Array([pdf.pages[page].obj, *rest]))
+        names += [String(name), Array([pages[page].obj, *rest])]
     if "/Names" not in pdf.Root:
         pdf.Root.Names = Dictionary()
-    pdf.Root.Names.Dests = pdf.make_indirect(Dictionary(Names=names))
+    pdf.Root.Names.Dests = pdf.make_indirect(Dictionary(Names=Array(names)))
 
 
 def _write_outline(pdf: pikepdf.Pdf, outline: Outline) -> None:
