@@ -141,6 +141,7 @@ class Workers:
     warm: Callable[[], None] | None = None
     expected: int = 0
     idle: list[_Worker] = field(default_factory=list)
+    started: int = 0
 
     def __post_init__(self) -> None:
         self.slots = self.limits.workers or usable_cpus()
@@ -173,6 +174,7 @@ class Workers:
         )
         process.start()
         theirs.close()
+        self.started += 1
         return _Worker(process, mine)
 
     def run(self, jobs: Sequence[Job], progress: Progress | None = None) -> dict[str, Any]:
@@ -202,6 +204,9 @@ class Workers:
                     assert worker.job is not None
                     results[worker.job.name] = self._collect(worker)
                     tell(worker.job.name, "done")
+                if not pending and len(busy) + len(self.idle) < self.slots:
+                    if self.started < self.expected:  # a later run's worker warms up now
+                        self.idle.append(self._start())
                 for worker in [w for w in busy if time.monotonic() >= w.due]:
                     busy.remove(worker)
                     _kill(worker.process)

@@ -138,6 +138,23 @@ def test_workers_that_have_not_yet_led_a_group_are_stopped_too(
         signal.signal(signal.SIGALRM, previous)
 
 
+def slow_whoami() -> int:
+    time.sleep(1.0)
+    return os.getpid()
+
+
+def test_a_worker_for_a_later_run_warms_up_while_the_first_run_ends() -> None:
+    """An EPUB waits for its PDF: once a slot is free and nothing else is pending, the worker
+    that will render it is started, so that it is warm when the PDF is done."""
+    with Workers(LIMITS, expected=3) as pool:
+        first = pool.run([Job("pdf", slow_whoami), Job("html", whoami)])
+        assert pool.started == 3 and len(pool.idle) == 1
+        waiting = pool.idle[0].process.pid
+        assert waiting not in first.values()
+        assert pool.run([Job("epub", whoami)]) == {"epub": waiting}
+        assert pool.started == 3  # no worker beyond those expected
+
+
 def test_no_more_workers_than_slots_are_started_ahead() -> None:
     with Workers(JobLimits(timeout=60, memory_mb=16_384, workers=1), expected=5) as pool:
         assert pool.slots == 1 and len(pool.idle) == 1
