@@ -204,9 +204,9 @@ class Workers:
                     assert worker.job is not None
                     results[worker.job.name] = self._collect(worker)
                     tell(worker.job.name, "done")
-                if not pending and len(busy) + len(self.idle) < self.slots:
-                    if self.started < self.expected:  # a later run's worker warms up now
-                        self.idle.append(self._start())
+                free = not pending and len(busy) + len(self.idle) < self.slots
+                if free and self.started < self.expected:  # a later run's worker warms up now
+                    self.idle.append(self._start())
                 for worker in [w for w in busy if time.monotonic() >= w.due]:
                     busy.remove(worker)
                     _kill(worker.process)
