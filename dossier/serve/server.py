@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import signal
 import threading
 import webbrowser
 from http import HTTPStatus
@@ -168,11 +169,14 @@ def serve(
         webbrowser.open(server.url)
     if ready is not None:
         ready.set()
+    previous = _stop_on_signals()
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         stop.set()
         preview.close()
         server.server_close()
@@ -180,3 +184,20 @@ def serve(
         # rebuild stuck in a project's own files, which must not keep Ctrl-C from working
         watcher.join(timeout=STOP_WAIT)
         log.info("Stopped serving")
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """Ctrl-C (SIGINT) and SIGTERM stop the server, whatever the process inherited: a
+    program started in the background by a shell, or by some test runners, starts with
+    SIGINT ignored, and Python then never raises KeyboardInterrupt. The handlers replaced
+    (none outside the main thread, where signals cannot be handled)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def stop(number: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous[number] = signal.signal(number, stop)
+    return previous

@@ -65,11 +65,15 @@ class Server:
         return response.status, response.read()
 
 
-def start(root: Path) -> Server:
+def start(root: Path, ignore_sigint: bool = False) -> Server:
+    def inherited() -> None:  # as a shell starts a program in the background
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     process = subprocess.Popen(
         [sys.executable, "-m", "dossier", "serve", str(root), "--port", "0"],
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=inherited if ignore_sigint else None,
     )
     assert process.stderr is not None
     lines: list[str] = []
@@ -148,6 +152,22 @@ def test_live_preview_edit_mistake_and_fix(server: Server, browser: Browser) -> 
     # a clean stop takes well under a second; the margin is for a loaded machine, a hang still fails
     assert server.process.wait(timeout=120) == 0
     assert "Stopped serving" in "".join(server.log)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_it_stops_on_ctrl_c_even_if_started_ignoring_it(tmp_path: Path, stop: int) -> None:
+    """A shell's background job (and some test runners) start with SIGINT ignored, and
+    Python then raises no KeyboardInterrupt: the server must stop on Ctrl-C all the same,
+    and on SIGTERM (a service manager's stop)."""
+    running = start(copy_project("minimal", tmp_path / "sample"), ignore_sigint=True)
+    try:
+        assert running.get("/")[0] == 200
+        running.process.send_signal(stop)
+        assert running.process.wait(timeout=60) == 0
+        assert "Stopped serving" in "".join(running.log)
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
 
 
 def test_only_the_page_and_only_for_127_0_0_1(server: Server) -> None:
