@@ -171,8 +171,8 @@ def test_print_margins_are_mirrored_with_recto_and_verso_heads(editions: dict[st
     assert _body_left_edge(path, verso) - _body_left_edge(path, recto) == pytest.approx(
         10 * MM, abs=1
     )
-    assert texts[recto - 1].startswith("The story")  # recto head: the chapter
-    assert texts[verso - 1].startswith("A sample dossier")  # verso head: the dossier
+    assert texts[recto - 1].startswith("THE STORY")  # recto head: the chapter
+    assert texts[verso - 1].startswith("A SAMPLE DOSSIER")  # verso head: the dossier
 
 
 def test_archive_is_pdfa3_with_its_sources_attached(editions: dict[str, Path]) -> None:

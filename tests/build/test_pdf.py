@@ -97,7 +97,8 @@ def test_running_heads_name_the_dossier_and_the_chapter(built: dict[str, Path]) 
     texts = page_texts(built["pdf"])
     starts = {title: page for depth, title, page in outline(built["pdf"]) if depth == 0}
     page = texts[starts["Context"] - 1]
-    assert page.startswith("A sample dossier Context")
+    # in spaced capitals: a book's running heads (and no short chapter's head read as prose)
+    assert page.startswith("A SAMPLE DOSSIER CONTEXT")
 
 
 def test_every_font_is_embedded_and_subset_with_real_styles(built: dict[str, Path]) -> None:
