@@ -127,7 +127,8 @@ def render_page(project: str | Path | Config, edition: str) -> bytes:
     config = project if isinstance(project, Config) else load_config(project)
     [(chosen, _)] = _plan(config, [edition], [])
     [(book, _)], sheets, _ = _read(config, [(chosen, ["html"])])
-    data = make.html_job(book, sheets, make.edition_assets(book))[0]
+    fonts = Cache(config.root / "build").state / "fonts"  # as a build keeps them
+    data = make.html_job(book, sheets, make.edition_assets(book), fonts)[0]
     for audit in (check_leaks, check_inert, check_image_metadata):
         audit(book, {"html": data})
     return data
@@ -221,7 +222,7 @@ def _render(
     from dossier.writers import jobs as make
 
     queue = []
-    fonts = cache.state / "epub"  # subset fonts and covers, by content (writers.epub_fonts)
+    fonts = cache.state / "fonts"  # font subsets and covers, by content (writers.epub_fonts)
     paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
     order: list[str] = []
     reused: dict[tuple[str, str], tuple[bytes | None, int | None]] = {}
@@ -261,7 +262,7 @@ def _render(
                         Job(job_name, make.pdf_job, (book, sheets, assets, hints, attach, layout))
                     )
             elif fmt == "html":
-                queue.append(Job(job_name, make.html_job, (book, sheets, assets)))
+                queue.append(Job(job_name, make.html_job, (book, sheets, assets, fonts)))
             elif "pdf" in fmts:
                 paginated.append((book, assets))
             else:

@@ -10,6 +10,7 @@ the document is put together (html/book.html): two templates, no patching of mar
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from jinja2.environment import Environment
 from markupsafe import Markup
@@ -29,15 +30,26 @@ THEME = ("epub.css", "html.css")
 
 
 def render_html_page(
-    book: Book, env: Environment, sheets: Stylesheets, assets: Assets, version: str
+    book: Book,
+    env: Environment,
+    sheets: Stylesheets,
+    assets: Assets,
+    version: str,
+    fonts: Path | None = None,
 ) -> str:
-    """The edition as one HTML document, every resource inside it, in its language."""
+    """The edition as one HTML document, every resource inside it, in its language
+    (`fonts`: the folder where font subsets are kept between builds)."""
     with speaking(book):
-        return _render_html_page(book, env, sheets, assets, version)
+        return _render_html_page(book, env, sheets, assets, version, fonts)
 
 
 def _render_html_page(
-    book: Book, env: Environment, sheets: Stylesheets, assets: Assets, version: str
+    book: Book,
+    env: Environment,
+    sheets: Stylesheets,
+    assets: Assets,
+    version: str,
+    fonts: Path | None = None,
 ) -> str:
     config = book.config
     project = config.project
@@ -51,18 +63,23 @@ def _render_html_page(
     body = env.get_template("html/body.html").render(context)
     title = str(context["full_title"]) + (book.edition.label or "")
     text = DATA_URL.sub("", body + title + theme + "".join(own))  # what may be drawn
-    faces = font_faces(project, sheets, text)
-    fonts = env.get_template("html/font-faces.css").render(faces=faces)
-    styles = [Markup(css) for css in (fonts, theme, *own) if css.strip()]
+    faces = font_faces(project, sheets, text, fonts)
+    font_css = env.get_template("html/font-faces.css").render(faces=faces)
+    styles = [Markup(css) for css in (font_css, theme, *own) if css.strip()]
     return env.get_template("html/book.html").render(
         {**context, "body": Markup(body), "styles": styles}
     )
 
 
 def write_html(
-    book: Book, env: Environment, sheets: Stylesheets, assets: Assets, version: str
+    book: Book,
+    env: Environment,
+    sheets: Stylesheets,
+    assets: Assets,
+    version: str,
+    fonts: Path | None = None,
 ) -> bytes:
-    return render_html_page(book, env, sheets, assets, version).encode("utf-8")
+    return render_html_page(book, env, sheets, assets, version, fonts).encode("utf-8")
 
 
 def _svg_element(svg: bytes | None) -> str:

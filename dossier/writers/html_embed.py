@@ -12,6 +12,7 @@ import base64
 import functools
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import tinycss2
@@ -23,6 +24,7 @@ from dossier.sandbox.fetcher import media_type
 from dossier.sandbox.files import ProjectFiles
 from dossier.sandbox.fonts import theme_font
 from dossier.sandbox.images import is_image, strip_metadata
+from dossier.writers.epub_fonts import cached_bytes
 from dossier.writers.theme_fonts import needed_faces
 
 
@@ -98,14 +100,16 @@ def _embed_urls(tokens: list[Any], project: ProjectFiles, rel: str, embed: Embed
                 _embed_urls(children, project, rel, embed)
 
 
-def font_faces(project: ProjectFiles, sheets: Stylesheets, text: str) -> list[FaceView]:
+def font_faces(
+    project: ProjectFiles, sheets: Stylesheets, text: str, cache: Path | None = None
+) -> list[FaceView]:
     """Every @font-face of the project's stylesheets, then those of the theme's that `text`
     needs (`theme_fonts.needed_faces`), each font cut down to the characters of `text` and
-    packed as WOFF2."""
+    packed as WOFF2 (kept in the `cache` folder by content, as the EPUB's subsets are)."""
     characters = "".join(sorted(set(text)))
     faces = []
     for face in sheets.fonts:
-        data = subset_font(project.read_bytes(face.path), characters)
+        data = subset_font(project.read_bytes(face.path), characters, cache)
         faces.append(
             FaceView(
                 face.family,
@@ -115,15 +119,21 @@ def font_faces(project: ProjectFiles, sheets: Stylesheets, text: str) -> list[Fa
             )
         )
     for theme in needed_faces(text, sheets, project):
-        data = subset_font(theme_font(theme.file), characters)
+        data = subset_font(theme_font(theme.file), characters, cache)
         style = "italic" if theme.italic else "normal"
         faces.append(FaceView(theme.family, theme.weight, style, data_url(data, "font/woff2")))
     return faces
 
 
+def subset_font(data: bytes, characters: str, cache: Path | None = None) -> bytes:
+    """The font with only the glyphs for `characters` (and what shaping them needs), WOFF2;
+    kept in `cache` by content (WOFF2's compression costs more than the rest of the page)."""
+    key = [b"html-woff2", data, characters.encode("utf-8")]
+    return cached_bytes(cache, key, lambda: _subset_woff2(data, characters))
+
+
 @functools.lru_cache(maxsize=64)  # `dossier serve` rebuilds with the same fonts and text
-def subset_font(data: bytes, characters: str) -> bytes:
-    """The font with only the glyphs for `characters` (and what shaping them needs), WOFF2."""
+def _subset_woff2(data: bytes, characters: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 

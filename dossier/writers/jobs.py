@@ -100,14 +100,15 @@ def epub_job(
 
 
 def html_job(
-    book: Book, sheets: Stylesheets, assets: Assets
+    book: Book, sheets: Stylesheets, assets: Assets, fonts: Path | None = None
 ) -> tuple[bytes, int | None, dict[str, int] | None, None]:
-    """In a worker: the edition as one self-contained HTML page."""
+    """In a worker: the edition as one self-contained HTML page (`fonts`: where font
+    subsets are kept between builds)."""
     from dossier.rendering.environment import make_environment
     from dossier.writers.html import write_html
 
     env = make_environment(book.config.project)
-    return write_html(book, env, sheets, assets, __version__), None, None, None
+    return write_html(book, env, sheets, assets, __version__, fonts), None, None, None
 
 
 def epub_copies_job(

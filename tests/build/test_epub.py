@@ -245,7 +245,7 @@ def test_the_epub_is_the_same_bytes_with_and_without_the_font_cache(
     from dossier.build import build
 
     cold = build(built["root"], formats=["epub"], output_dir=tmp_path)[0].path.read_bytes()
-    cached = list((tmp_path / ".dossier" / "epub").glob("*.font"))
+    cached = list((tmp_path / ".dossier" / "fonts").glob("*.font"))
     assert len(cached) == 9  # eight fonts and the cover
     warm = build(built["root"], formats=["epub"], output_dir=tmp_path, force=True)
     assert warm[0].path.read_bytes() == cold

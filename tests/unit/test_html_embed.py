@@ -15,7 +15,13 @@ from dossier.errors import ContentError
 from dossier.outputs.html_audit import active_content
 from dossier.reading.styles import FontFace, Stylesheets
 from dossier.sandbox.files import ProjectFiles
-from dossier.writers.html_embed import Embedder, font_faces, inline_stylesheet, subset_font
+from dossier.writers.html_embed import (
+    Embedder,
+    _subset_woff2,
+    font_faces,
+    inline_stylesheet,
+    subset_font,
+)
 
 from conftest import FONTS
 
@@ -38,9 +44,9 @@ def test_a_font_is_cut_to_the_characters_and_packed_as_woff2() -> None:
 
 
 def test_cutting_is_deterministic() -> None:
-    subset_font.cache_clear()
+    _subset_woff2.cache_clear()
     first = subset_font(REGULAR, "abc")
-    subset_font.cache_clear()
+    _subset_woff2.cache_clear()
     assert subset_font(REGULAR, "abc") == first
 
 
@@ -58,6 +64,15 @@ def project(tmp_path: Path) -> ProjectFiles:
     )
     (tmp_path / "styles" / "escape.css").write_text("p { background: url(../../etc/passwd) }")
     return ProjectFiles(tmp_path)
+
+
+def test_cut_fonts_are_kept_between_builds(tmp_path: Path) -> None:
+    first = subset_font(REGULAR, "Nalchik", tmp_path / "fonts")
+    [stored] = (tmp_path / "fonts").glob("*.font")
+    assert stored.read_bytes() == first == subset_font(REGULAR, "Nalchik")  # same bytes
+    stored.write_bytes(b"marker")  # a hit is read from the folder, not cut again
+    assert subset_font(REGULAR, "Nalchik", tmp_path / "fonts") == b"marker"
+    assert subset_font(REGULAR, "Baksan", tmp_path / "fonts") != b"marker"
 
 
 def test_a_stylesheet_keeps_its_rules_with_every_url_inside(project: ProjectFiles) -> None:
