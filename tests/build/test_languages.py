@@ -40,6 +40,10 @@ def english_words() -> set[str]:
 ENGLISH = english_words()
 
 
+def upper(words: set[str]) -> set[str]:
+    return {w.upper() for w in words}
+
+
 def english_in(text: str) -> list[str]:
     """The English catalogue's words in `text` (web addresses, which users write, aside)."""
     text = re.sub(r"(https?|urn):\S+", " ", text)
@@ -204,7 +208,8 @@ def test_the_russian_edition_has_no_english_generated_words(bilingual: dict[str,
     user_written = {"The", "river", "archive", "One", "two", "languages", "Sample", "Newsroom"}
     user_written |= {"Anna", "Berg", "Press", "River", "Committee", "Report", "of", "the"}
     user_written |= {"committee", "Conversation", "with", "staff", "Archive", "reader", "ru"}
-    assert [w for w in english_in(text) if w not in user_written] == []
+    # the running heads show the (English) title in capitals
+    assert [w for w in english_in(text) if w not in user_written | upper(user_written)] == []
     for phrase in (
         "Кратко",
         "Источники и документы",  # the edition's own strings
