@@ -262,7 +262,9 @@ def _render(
                         Job(job_name, make.pdf_job, (book, sheets, assets, hints, attach, layout))
                     )
             elif fmt == "html":
-                queue.append(Job(job_name, make.html_job, (book, sheets, assets, fonts)))
+                queue.append(
+                    Job(job_name, make.html_job, (book, sheets, assets, fonts), background=True)
+                )
             elif "pdf" in fmts:
                 paginated.append((book, assets))
             else:
@@ -271,17 +273,26 @@ def _render(
     if progress:  # every output to render, in the plan's order (EPUBs wait for their PDF)
         for name in order:
             progress(name, "queued")
-    results = workers.run(queue, progress)
-    later = []
-    for book, assets in paginated:
-        pdf = results[f"{book.edition.name} PDF"]
+    waiting = {f"{book.edition.name} PDF": (book, assets) for book, assets in paginated}
+    later: list[Job] = []
+
+    def epub_after(pdf_job: str, anchors: dict[str, int], starts: list[str]) -> list[Job]:
+        """The EPUB whose page-list follows this PDF, once the PDF's pagination is known."""
+        if pdf_job not in waiting:
+            return []
+        book, assets = waiting.pop(pdf_job)
         source = output_name(config.name, book.edition.name, book.stamp, "pdf")
-        pagination = make.pagination(book, f"{config.identifier} (PDF: {source})", pdf[2], pdf[3])
+        pagination = make.pagination(book, f"{config.identifier} (PDF: {source})", anchors, starts)
         epub = make.epub_copies_job if book.recipients else make.epub_job
         later.append(
             Job(f"{book.edition.name} EPUB", epub, (book, sheets, assets, pagination, fonts))
         )
-    results.update(workers.run(later, progress))
+        return [later[-1]]
+
+    # a PDF publishes its pagination before it is written (or merged): its EPUB starts then
+    results = workers.run(queue, progress, lambda name, early: epub_after(name, *early))
+    remaining = [job for name in list(waiting) for job in epub_after(name, *results[name][2:4])]
+    results.update(workers.run(remaining, progress))
     files = dict(reused)
     numbered: dict[tuple[str, str], Numbered] = {}
     for job in [*queue, *later]:

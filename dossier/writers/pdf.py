@@ -24,6 +24,7 @@ from dossier.writers.page_starts import page_starts
 from dossier.writers.pdf_chunks import chunk_count, render_in_chunks
 from dossier.writers.pdf_layout_cache import LayoutCache
 from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
+from dossier.writers.workers import publish
 
 MAX_PASSES = 4
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ def _write_pdf(
                 book.edition.name,
                 MAX_PASSES,
             )
+        publish((actual, page_starts(document)))  # its EPUB can start while it is written
         data = renderer.write(document, attachments)
     return PdfOutput(
         data,

@@ -49,6 +49,7 @@ from dossier.rendering.formats import PageMap
 from dossier.writers.pdf_layout_cache import LayoutCache, Report, chunk_key
 from dossier.writers.pdf_merge import merge_parts
 from dossier.writers.pdf_render import render_html
+from dossier.writers.workers import publish
 
 if TYPE_CHECKING:
     from jinja2.environment import Environment
@@ -307,6 +308,7 @@ def render_in_chunks(
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
+    publish((anchors, first_words))  # its EPUB can start during the merge
     data = merge_parts(own, front_pages, [p[0] for p in parts])
     log.debug("merged (%.1f s)", time.perf_counter() - began)
     return PdfOutput(

@@ -59,6 +59,24 @@ class Job:
     name: str
     function: Callable[..., Any]
     args: tuple[Any, ...] = ()
+    #: runs at a lower CPU priority (nice 10): it takes only what the other jobs leave idle
+    #: (the HTML page beside a PDF's chunk workers on two cores)
+    background: bool = False
+
+
+BACKGROUND_NICE = 10
+#: In a worker: sends a job's early result to the parent (see `publish`)
+_PUBLISH: list[Callable[[Any], None]] = []
+#: (job name, what it published) -> jobs that can start now
+Early = Callable[[str, Any], list["Job"]]
+
+
+def publish(payload: Any) -> None:
+    """In a worker, before its job is done: tell the parent something the job already knows
+    (a PDF's pagination, which its EPUB's page-list follows), so that work waiting for it can
+    start while the job finishes. Outside a worker: nothing."""
+    for send in _PUBLISH:
+        send(payload)
 
 
 @dataclass(frozen=True)
@@ -177,10 +195,13 @@ class Workers:
         self.started += 1
         return _Worker(process, mine)
 
-    def run(self, jobs: Sequence[Job], progress: Progress | None = None) -> dict[str, Any]:
+    def run(
+        self, jobs: Sequence[Job], progress: Progress | None = None, early: Early | None = None
+    ) -> dict[str, Any]:
         """Run every job, at most `slots` at once; results by job name. A `DossierError`
         in a worker is raised here unchanged; anything else is a bug. `progress(name,
-        state)` hears of each job: "queued", "running", then "done"."""
+        state)` hears of each job: "queued", "running", then "done". When a job `publish`es
+        something, `early(name, payload)` gives the jobs that can start now (run too)."""
         pending = list(jobs)
         busy: list[_Worker] = []
         results: dict[str, Any] = {}
@@ -200,9 +221,16 @@ class Workers:
                 deadline = min(w.due for w in busy)
                 ready = wait([w.connection for w in busy], max(0.0, deadline - time.monotonic()))
                 for worker in [w for w in busy if any(w.connection is r for r in ready)]:
-                    busy.remove(worker)
                     assert worker.job is not None
-                    results[worker.job.name] = self._collect(worker)
+                    message = self._receive(worker)
+                    if message[0] == "early":
+                        added = early(worker.job.name, message[1]) if early else []
+                        for job in added:
+                            tell(job.name, "queued")
+                        pending += added
+                        continue
+                    busy.remove(worker)
+                    results[worker.job.name] = self._collect(worker, message)
                     tell(worker.job.name, "done")
                 free = not pending and len(busy) + len(self.idle) < self.slots
                 if free and self.started < self.expected:  # a later run's worker warms up now
@@ -220,21 +248,31 @@ class Workers:
                 _kill(worker.process)
         return results
 
-    def _collect(self, worker: _Worker) -> Any:
-        name = worker.job.name if worker.job else "edition"
+    def _advice(self) -> tuple[int, str]:
         memory = (self.memory or 0) >> 20 or self.limits.memory_mb
         advice = "raise [limits] render_memory_mb in dossier.toml"
         if memory < self.limits.memory_mb:
             advice = "the limit inherited from the environment (ulimit -v) allows no more"
+        return memory, advice
+
+    def _receive(self, worker: _Worker) -> tuple[str, Any]:
+        """A worker's next message: an early result, or its last (and it has exited)."""
         try:
-            kind, payload = worker.connection.recv()
+            return worker.connection.recv()
         except EOFError:
             worker.process.join()
+            memory, advice = self._advice()
+            name = worker.job.name if worker.job else "edition"
             raise OutputError(
                 f"the renderer of the {name} stopped unexpectedly (exit code "
                 f"{worker.process.exitcode}); it may have needed more than {memory:,} MiB: "
                 f"{advice}"
             ) from None
+
+    def _collect(self, worker: _Worker, message: tuple[str, Any]) -> Any:
+        name = worker.job.name if worker.job else "edition"
+        memory, advice = self._advice()
+        kind, payload = message
         worker.process.join()
         if kind == "ok":
             return payload
@@ -301,6 +339,9 @@ def _serve(
             job: Job = connection.recv()
         except EOFError:
             os._exit(0)  # the build ended without a job for this worker
+        if job.background:
+            os.nice(BACKGROUND_NICE)
+        _PUBLISH.append(lambda payload: connection.send(("early", payload)))
         return job.function(*job.args)
 
     reply_and_exit(connection, work)

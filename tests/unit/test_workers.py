@@ -155,6 +155,41 @@ def test_a_worker_for_a_later_run_warms_up_while_the_first_run_ends() -> None:
         assert pool.started == 3  # no worker beyond those expected
 
 
+def paginate_then_write(pages: int) -> str:
+    workers.publish({"pages": pages})
+    time.sleep(0.5)  # "writing": the job that waited for the pagination runs meanwhile
+    return "written"
+
+
+def test_a_published_early_result_starts_the_work_that_waits_for_it() -> None:
+    heard: list[tuple[str, object]] = []
+
+    def early(name: str, payload: object) -> list[Job]:
+        heard.append((name, payload))
+        return [Job("epub", whoami)]
+
+    with Workers(LIMITS) as pool:
+        found = pool.run([Job("pdf", paginate_then_write, (12,))], early=early)
+    assert heard == [("pdf", {"pages": 12})]
+    assert found["pdf"] == "written" and isinstance(found["epub"], int)
+
+
+def test_publishing_outside_a_worker_does_nothing() -> None:
+    workers.publish("nobody listens")  # no error, no message
+
+
+def niceness() -> int:
+    return os.nice(0)
+
+
+def test_a_background_job_runs_at_a_lower_priority() -> None:
+    jobs = [Job("pdf", niceness), Job("html", niceness, background=True)]
+    with Workers(LIMITS) as pool:
+        found = pool.run(jobs)
+    assert found["html"] == found["pdf"] + workers.BACKGROUND_NICE
+    assert os.nice(0) == found["pdf"]  # this process keeps its own
+
+
 def test_no_more_workers_than_slots_are_started_ahead() -> None:
     with Workers(JobLimits(timeout=60, memory_mb=16_384, workers=1), expected=5) as pool:
         assert pool.slots == 1 and len(pool.idle) == 1
