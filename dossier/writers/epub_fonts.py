@@ -116,17 +116,26 @@ def _subset(data: bytes, chars: str) -> bytes:
 
 
 def _store(path: Path, data: bytes) -> None:
-    """Write a cached subset atomically (a concurrent build may read it); a cache that
-    cannot be written is no error."""
+    """Keep a cached subset (see `keep_file`), then prune the folder."""
+    if keep_file(path, data):
+        prune(path.parent)
+
+
+def keep_file(path: Path, data: bytes) -> bool:
+    """Write a file of a build cache atomically (a concurrent build may read it); a cache
+    that cannot be written is no error (False: not kept, no temporary file left)."""
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
+        return True
     except OSError:
-        return
-    prune(path.parent)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return False
 
 
 def prune(folder: Path, keep: int = KEEP) -> None:

@@ -23,13 +23,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dossier.model.records import Book
 from dossier.sandbox.fingerprint import fingerprint
+from dossier.writers.epub_fonts import keep_file
 
 #: Inputs whose content reaches a chunk only through its HTML (already in the key).
 TEXT_INPUTS = (".md", ".yaml", ".yml")
@@ -108,8 +108,8 @@ class LayoutCache:
             "starts": report.starts,
             "warnings": report.warnings,
         }
-        _write(self.folder / f"{key}.json", json.dumps(value, sort_keys=True).encode())
-        _write(self.folder / f"{key}-{first}-{total}.pdf", data)
+        keep_file(self.folder / f"{key}.json", json.dumps(value, sort_keys=True).encode())
+        keep_file(self.folder / f"{key}-{first}-{total}.pdf", data)
         self.prune()
 
     def prune(self, keep: int = KEEP) -> None:
@@ -123,14 +123,3 @@ class LayoutCache:
                     report.unlink(missing_ok=True)
         except OSError:
             pass
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        pass
