@@ -25,6 +25,12 @@ def union_font_subsets(pdf: pikepdf.Pdf) -> None:
     for fonts in (list(g.values()) for g in groups.values()):
         if len(fonts) < 2 or not all(_plain_cid_font(f) for f in fonts):
             continue
+        program, joined = _union_glyphs(
+            [f.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes() for f in fonts]
+        )
+        fonts = [fonts[i] for i in joined]
+        if len(fonts) < 2:
+            continue
         keep = fonts[0]
         widths: dict[int, float] = {}
         unicode: dict[int, bytes] = {}
@@ -32,9 +38,6 @@ def union_font_subsets(pdf: pikepdf.Pdf) -> None:
             widths.update(_parse_widths(font.DescendantFonts[0].W))
             unicode.update(_parse_tounicode(font.ToUnicode.read_bytes()))
         descriptor = keep.DescendantFonts[0].FontDescriptor
-        program = _union_glyphs(
-            [f.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes() for f in fonts]
-        )
         descriptor.FontFile2 = pdf.make_stream(program, Length1=len(program))
         keep.DescendantFonts[0].W = _build_widths(widths)
         keep.ToUnicode = pdf.make_stream(_build_tounicode(unicode))
@@ -136,15 +139,24 @@ def _build_tounicode(mapping: dict[int, bytes]) -> bytes:
     return b"\n".join(lines)
 
 
-def _union_glyphs(programs: list[bytes]) -> bytes:
-    """Copy every non-empty glyph, by glyph id, into the largest subset. Glyph names differ
-    between subsets of one font (one keeps the post names, another does not)."""
+def _union_glyphs(programs: list[bytes]) -> tuple[bytes, list[int]]:
+    """Copy every non-empty glyph, by glyph id, into the largest subset; and the indexes of
+    the subsets joined. Glyph names differ between subsets of one font (one keeps the post
+    names, another does not). A subset that has another glyph at an id another uses (its
+    ids were not all kept: seen with the parts of composite glyphs) is left out, apart."""
     from fontTools.ttLib import TTFont
 
     fonts = [TTFont(io.BytesIO(p), recalcTimestamp=False) for p in programs]
     base = max(fonts, key=lambda f: f["maxp"].numGlyphs)
     names = base.getGlyphOrder()
-    for font in fonts:
+    drawn: dict[int, tuple[Any, ...]] = {}  # glyph id -> outline, in the subsets joined
+    joined = []
+    for index, font in sorted(enumerate(fonts), key=lambda item: item[1] is not base):
+        outlines = _outlines(font)
+        if any(drawn.get(gid, shape) != shape for gid, shape in outlines.items()):
+            continue
+        joined.append(index)
+        drawn.update(outlines)
         if font is base:
             continue
         for gid, name in enumerate(font.getGlyphOrder()):
@@ -161,4 +173,15 @@ def _union_glyphs(programs: list[bytes]) -> bytes:
             base["hmtx"][names[gid]] = font["hmtx"][name]
     out = io.BytesIO()
     base.save(out)
-    return out.getvalue()
+    return out.getvalue(), sorted(joined)
+
+
+def _outlines(font: Any) -> dict[int, tuple[Any, ...]]:
+    """Glyph id -> a comparable outline, for the non-empty simple glyphs of a subset."""
+    glyf = font["glyf"]
+    found = {}
+    for gid, name in enumerate(font.getGlyphOrder()):
+        glyph = glyf[name]
+        if glyph.numberOfContours > 0:
+            found[gid] = (tuple(glyph.coordinates), tuple(glyph.endPtsOfContours))
+    return found

@@ -157,3 +157,56 @@ def test_tounicode_round_trips_in_blocks_of_a_hundred() -> None:
 def test_tounicode_of_a_pair_of_code_units() -> None:
     data = b"2 beginbfchar\n<0001> <0041>\n<00ff> <d83dde00>\nendbfchar"
     assert _parse_tounicode(data) == {1: b"0041", 255: b"d83dde00"}
+
+
+# --- font subsets -------------------------------------------------------------------------
+
+
+def subset(text: str, retain_gids: bool = True) -> bytes:
+    """A subset of the theme's sans, as WeasyPrint makes one (glyph ids kept), or with its
+    glyphs renumbered (as WeasyPrint's second HarfBuzz pass does to the parts of composite
+    glyphs it appends after the last glyph used)."""
+    from fontTools import subset as fonttools_subset
+    from fontTools.ttLib import TTFont
+
+    from dossier.sandbox.files import THEME_DIR
+
+    font = TTFont(THEME_DIR / "fonts" / "NotoSans-Regular.ttf")
+    options = fonttools_subset.Options(retain_gids=retain_gids, notdef_outline=True)
+    subsetter = fonttools_subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def glyph_ids(program: bytes, text: str) -> dict[str, int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(program))
+    cmap = font.getBestCmap()
+    return {c: font.getGlyphID(cmap[ord(c)]) for c in text if ord(c) in cmap}
+
+
+def test_subsets_that_keep_glyph_ids_are_joined() -> None:
+    from fontTools.ttLib import TTFont
+
+    from dossier.writers.pdf_merge_fonts import _union_glyphs
+
+    program, joined = _union_glyphs([subset("ab"), subset("xyz")])
+    assert joined == [0, 1]
+    font = TTFont(io.BytesIO(program))
+    names = font.getGlyphOrder()
+    for char, gid in glyph_ids(subset("abxyz"), "abxyz").items():
+        assert font["glyf"][names[gid]].numberOfContours > 0, char  # every glyph drawn
+
+
+def test_a_subset_with_other_glyphs_at_the_same_ids_stays_apart() -> None:
+    from dossier.writers.pdf_merge_fonts import _union_glyphs
+
+    kept = subset("abcdefghijklmnopqrstuvwxyz")
+    renumbered = subset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ", False)
+    assert set(glyph_ids(kept, "az").values()) & set(range(1, 120))  # ids the other uses
+    _, joined = _union_glyphs([kept, renumbered])
+    assert joined == [0]  # its glyphs would have drawn the wrong letters
