@@ -21,7 +21,7 @@ from dossier.rendering.context import Assets
 from dossier.rendering.formats import PageMap
 from dossier.rendering.words import speaking
 from dossier.writers.page_starts import page_starts
-from dossier.writers.pdf_chunks import chunk_count, render_in_chunks
+from dossier.writers.pdf_chunks import plan, render_in_chunks
 from dossier.writers.pdf_layout_cache import LayoutCache
 from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, render_html
 from dossier.writers.workers import publish
@@ -76,10 +76,10 @@ def _write_pdf(
     Long editions are rendered in `chunks` parallel parts (by default chosen from their
     length, see `parallel`); the result is the same page for page. Chunks laid out by an
     earlier build are reused from `layout_cache` (see `pdf_layout_cache`)."""
-    count = chunk_count(book) if chunks is None else chunks
-    if count > 1 and attachments is None:
+    groups = plan(book, chunks) if attachments is None else None
+    if groups:
         cache = LayoutCache(layout_cache, reuse_layout) if layout_cache else None
-        result = render_in_chunks(book, env, assets, version, hints or {}, max_pages, count, cache)
+        result = render_in_chunks(book, env, assets, version, hints or {}, max_pages, groups, cache)
         if result is not None:
             return result
     with Renderer(book, assets, max_pages) as renderer:

@@ -1,52 +1,64 @@
-"""Render a long edition in chapter chunks, in parallel worker processes, and merge them
-into the PDF a single render would give: same page numbers, "page X of Y", running heads,
-contents and appendix page numbers, notes, bookmarks and links.
+"""Render a long edition in parts, in parallel worker processes, and merge them into the
+PDF a single render would give: same page numbers, "page X of Y", running heads, contents
+and appendix page numbers, notes, bookmarks and links.
 
-WeasyPrint lays out one document in one thread. Here the chapters are split into chunks
-laid out by forked workers while this process lays out the front matter (cover, title
-page, contents). Two facts make the result exact:
+WeasyPrint lays out one document in one thread. Here the body's chapters are grouped in
+units (`units`) laid out by forked workers while this process lays out the front matter
+(cover, title page, contents); then this process lays out the back matter (the appendix,
+whose "cited on" lines need every unit's pages) and the front matter again with the real
+page numbers. Three facts make the result exact and let an edit re-lay out only its unit:
 
-* Page numbers in margin boxes are decided late. WeasyPrint paginates the whole document
-  before it builds any margin box (`layout_document` is a generator that yields pages after
-  its pagination loop), so a chunk can report its page count and the pages of its anchors,
-  wait, and then be told its first page number and the total.
-* Nothing in a chunk depends on page numbers: notes carry explicit numbers, and the only
-  page references (contents, "cited on pp.") are in the front matter and the appendix,
-  which are laid out here with literal numbers once the chunks have paginated.
+* No part draws a number that depends on where it lands. The margin boxes that show a
+  page counter ("page 3 of 40") are left out of every part and drawn after layout: a
+  folio document with one empty page per page of the edition, carrying that page's name,
+  is laid out with the edition's own @page rules, and each of its pages is drawn onto its
+  page as a pagination artifact (`pdf_merge.draw_folios`). The running heads are drawn in
+  the parts (they depend on the text only).
+* Nothing else in a unit depends on page numbers: notes carry explicit numbers, and the
+  only page references (contents, "cited on pp.") are in the front and back matter, which
+  are laid out with literal numbers once the units have paginated.
+* A unit's boundaries depend on the chapters' lengths in a way a small edit rarely moves
+  (`units`), not on the number of workers, so the other units keep their keys.
 
-Two WeasyPrint functions are wrapped for this (pinned to WeasyPrint 70; see the tests):
-`layout.make_margin_boxes`, for late numbering, and `pdf.resolve_links`, so that a chunk
-keeps its links to anchors in other chunks (they are named destinations, resolved in the
-merged file). Both behave as before unless a chunked render asks otherwise.
+So every part (front, unit, back, run of folios) is laid out from its HTML alone, and kept
+between builds by that HTML (`pdf_layout_cache`): an edit that keeps the page count costs
+the unit it changed plus the merge; one that moves later pages also draws the folios again
+and the contents or appendix if their numbers changed.
 
-Incremental: a chunk laid out by an earlier build with the same inputs (`pdf_layout_cache`)
-is not laid out again; its pagination and, if its page numbers did not move, its written
-pages come from the cache, so an edit costs the chunks it moved plus the front and back
-matter (the contents and "cited on" lines point into every chunk).
+One WeasyPrint function is wrapped for this (pinned to WeasyPrint 70; see the tests):
+`layout.make_margin_boxes`, to leave out or keep only the numbered margin boxes and to
+number a run of folios that does not start on page 1; and `pdf.resolve_links`, so that a
+part keeps its links to anchors in other parts (they are named destinations, resolved in
+the merged file). Both behave as before unless a chunked render asks otherwise.
 
 Tagged PDFs (all of them) are chunked too: `pdf_merge` merges the parts' structure trees
 into the tree a single render makes. Not chunked: editions with attachments, mirrored
-margins or chapters on rectos (page sides are fixed
-before late numbering), and the briefing layout; and short editions, where one process is
-faster.
+margins or chapters on rectos (a part cannot know its pages' sides), and the briefing
+layout; and short editions, where one process is faster.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import copy
 import logging
 import multiprocessing
 import os
+import re
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier.errors import OutputError, over_limit
 from dossier.model import markdown as markup
 from dossier.model.records import Book, Chapter
 from dossier.rendering.formats import PageMap
-from dossier.writers.pdf_layout_cache import LayoutCache, Report, chunk_key
+from dossier.writers.pdf_layout_cache import LayoutCache, Report, part_key
 from dossier.writers.pdf_merge import merge_parts
 from dossier.writers.pdf_render import render_html
 from dossier.writers.workers import publish
@@ -55,7 +67,7 @@ if TYPE_CHECKING:
     from jinja2.environment import Environment
 
     from dossier.rendering.context import Assets
-    from dossier.writers.pdf_render import PdfOutput
+    from dossier.writers.pdf_render import PdfOutput, Renderer
 
 log = logging.getLogger(__name__)
 
@@ -64,19 +76,27 @@ log = logging.getLogger(__name__)
 MIN_PAGES = 60
 #: A page of body text holds about this many characters (the length estimate).
 CHARS_PER_PAGE = 2600
-#: Long editions get a chunk per this many pages, from 2 up to MAX_CHUNKS.
-PAGES_PER_CHUNK = 200
-MAX_CHUNKS = 4
+#: A unit ends with the chapter in which the running length crosses a multiple of this many
+#: pages (estimated): small enough that an edit re-lays out little, large enough that the
+#: cost of a document (its stylesheets, its fonts) stays small beside its pages.
+UNIT_PAGES = 20
+#: Folios are laid out in runs of this many pages (a fixed length: the same bytes on any
+#: machine), run in parallel.
+FOLIO_RUN = 250
 #: The widest page number the contents are first laid out with (its length must not change).
 PLACEHOLDER = 888
+#: A page name the folio document can carry (WeasyPrint's names are CSS identifiers).
+PAGE_NAME = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*")
 
 Numbering = Callable[[int, Any], tuple[int, int]]
 _LATE: contextvars.ContextVar[Numbering | None] = contextvars.ContextVar("late", default=None)
 _FOREIGN_LINKS: contextvars.ContextVar[bool] = contextvars.ContextVar("foreign", default=False)
+#: "without": leave out the margin boxes that show a page counter; "only": keep only those
+_FOLIOS: contextvars.ContextVar[str] = contextvars.ContextVar("folios", default="")
 
 
-# engine-quirk: WeasyPrint 70 — wraps the private layout.make_margin_boxes (late page
-# numbers) and pdf.resolve_links (links to anchors in other chunks)
+# engine-quirk: WeasyPrint 70 — wraps the private layout.make_margin_boxes (folios left out,
+# or alone and numbered from a given page) and pdf.resolve_links (links to other parts)
 def _install() -> None:
     """Wrap the two WeasyPrint functions once per process (idempotent)."""
     import weasyprint.layout as layout
@@ -89,15 +109,19 @@ def _install() -> None:
 
     def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
         numbering = _LATE.get()
-        if numbering is None:
-            return margin_boxes(context, page, state)
-        if not hasattr(context, "dossier_numbers"):  # the first call: pagination is final
-            context.dossier_numbers = numbering(len(context.page_maker) - 1, context)
-        start, total = context.dossier_numbers
-        state = copy.deepcopy(state)
-        state[1]["page"] = [state[1]["page"][-1] + start - 1]
-        state[1]["pages"] = [total]
-        return margin_boxes(context, page, state)
+        if numbering is not None:
+            if not hasattr(context, "dossier_numbers"):  # the first call: pagination is final
+                context.dossier_numbers = numbering(len(context.page_maker) - 1, context)
+            start, total = context.dossier_numbers
+            state = copy.deepcopy(state)
+            state[1]["page"] = [state[1]["page"][-1] + start - 1]
+            state[1]["pages"] = [total]
+        boxes = margin_boxes(context, page, state)
+        mode = _FOLIOS.get()
+        if not mode:
+            return boxes
+        # filtered after layout: the other boxes keep the sizes they have beside a folio
+        return (box for box in boxes if _numbered(box) == (mode == "only"))
 
     def keep_foreign_links(pages: Any) -> Any:
         if not _FOREIGN_LINKS.get():
@@ -114,6 +138,20 @@ def _install() -> None:
     make_margin_boxes.dossier = True  # type: ignore[attr-defined]
     layout.make_margin_boxes = make_margin_boxes
     wpdf.resolve_links = keep_foreign_links
+
+
+def _numbered(box: Any) -> bool:
+    """Whether a margin box shows the page number or the page count."""
+    content = box.style["content"]
+    if not isinstance(content, (list, tuple)):
+        return False
+    return any(
+        isinstance(item, tuple)
+        and item[0] in ("counter()", "counters()")
+        and bool(item[1])
+        and item[1][0] in ("page", "pages")
+        for item in content
+    )
 
 
 def supported(book: Book) -> bool:
@@ -136,14 +174,41 @@ def _weight(chapter: Chapter, book: Book) -> int:
     return sum(len(markup.plain_text(t.children or [])) for t in tokens if t.children)
 
 
-def chunk_count(book: Book) -> int:
-    """How many chunks to render in: 1 for short editions, else 2 to 4 by length. It depends
-    on the document alone (not on the machine's cores or on an earlier build), so that every
-    machine writes the same bytes; on 2 cores 3 or 4 chunks share the cores."""
+def plan(book: Book, count: int | None = None) -> list[list[Chapter]] | None:
+    """The body's chapters in the units laid out apart, or None to render in one piece:
+    editions that cannot be (`supported`), short ones (estimated below MIN_PAGES), those
+    with an appendix other than a final one. With `count`, that many units of about equal
+    length (for tests; an edit then moves their boundaries)."""
     if not supported(book):
-        return 1
-    pages = sum(_weight(c, book) for c in book.chapters) // CHARS_PER_PAGE
-    return 1 if pages < MIN_PAGES else min(MAX_CHUNKS, max(2, pages // PAGES_PER_CHUNK))
+        return None
+    chapters = list(book.chapters)
+    if chapters and chapters[-1].kind == "appendix":
+        chapters.pop()
+    if not chapters or any(c.kind == "appendix" for c in chapters):
+        return None
+    if count is not None:
+        return split(chapters, book, count) if count > 1 else None
+    weights = [_weight(c, book) for c in chapters]
+    if sum(weights) // CHARS_PER_PAGE < MIN_PAGES:
+        return None
+    return units(chapters, weights)
+
+
+def units(chapters: list[Chapter], weights: list[int]) -> list[list[Chapter]]:
+    """Consecutive chapters in units of about UNIT_PAGES pages: a unit ends with the
+    chapter in which the running length crosses a multiple of UNIT_PAGES pages. An edit
+    moves a boundary only where it moves such a crossing into another chapter, so the
+    other units keep their content (equal shares of the whole would move every boundary
+    after the edit)."""
+    size = UNIT_PAGES * CHARS_PER_PAGE
+    groups: list[list[Chapter]] = [[]]
+    length = 0
+    for chapter, weight in zip(chapters, weights, strict=True):
+        before, length = length, length + weight
+        groups[-1].append(chapter)
+        if length // size != before // size:
+            groups.append([])
+    return [group for group in groups if group]
 
 
 def split(chapters: list[Chapter], book: Book, count: int) -> list[list[Chapter]]:
@@ -162,6 +227,16 @@ def split(chapters: list[Chapter], book: Book, count: int) -> list[list[Chapter]
     return groups
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A part for a worker: its HTML and key; for a run of folios, the number of its first
+    page, the page count, and whether a page was put before it (for its side)."""
+
+    html: str
+    key: str
+    folios: tuple[int, int, bool] | None = None
+
+
 def render_in_chunks(
     book: Book,
     env: Environment,
@@ -169,214 +244,310 @@ def render_in_chunks(
     version: str,
     hints: dict[str, int],
     max_pages: int,
-    count: int,
+    groups: list[list[Chapter]],
     cache: LayoutCache | None = None,
 ) -> PdfOutput | None:
-    """The edition's PDF rendered in `count` chunks, or None if the document does not lend
-    itself to it (then the caller renders it in one piece). With a `cache`, a chunk laid out
-    by an earlier build with the same inputs and the same page numbers is reused."""
-    from dossier.writers.page_starts import page_starts
-    from dossier.writers.pdf_render import PdfOutput, Renderer, anchor_pages, pdf_options
+    """The edition's PDF rendered in the units `groups` (see `plan`), or None if the
+    document does not lend itself to it (then the caller renders it in one piece). Parts
+    laid out by an earlier build from the same HTML and inputs are read from `cache`."""
+    with contextlib.ExitStack() as stack:
+        if cache is None:  # the parts still go through files: none is kept
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="dossier-parts-"))
+            cache = LayoutCache(Path(folder), reuse=False)
+        return _render(book, env, assets, version, hints, max_pages, groups, cache)
 
-    chapters = list(book.chapters)
-    back = [chapters.pop()] if chapters and chapters[-1].kind == "appendix" else []
-    if any(c.kind == "appendix" for c in chapters) or len(chapters) < 2:
-        return None  # page references only in the front and a final appendix
-    groups = split(chapters, book, count)
+
+def _render(
+    book: Book,
+    env: Environment,
+    assets: Assets,
+    version: str,
+    hints: dict[str, int],
+    max_pages: int,
+    groups: list[list[Chapter]],
+    cache: LayoutCache,
+) -> PdfOutput | None:
+    from dossier.writers.pdf_render import PdfOutput, Renderer, pdf_options
+
     began = time.perf_counter()
     _install()
-    htmls = [
-        render_html(book, env, assets, version, PageMap(), front=False, chapters=group)
-        for group in groups
-    ]
-    keys = [chunk_key(book, h, pdf_options(book), assets.timeline_svg) for h in htmls]
-    cached = [cache.report(key) if cache else None for key in keys]
-    context = multiprocessing.get_context("fork")
-    workers: list[tuple[Any, Any] | None] = []
+    options = pdf_options(book)
 
-    def fork(html: str) -> tuple[Any, Any]:
-        receiver, sender = context.Pipe()
-        inherited = [receiver, *(w[1] for w in workers if w is not None)]
-        process = context.Process(
-            target=_chunk,
-            args=(book, assets, html, sender, inherited, max_pages, os.getpid()),
-        )
-        process.start()
-        sender.close()
-        return process, receiver
+    def key(html: str) -> str:
+        return part_key(book, html, options, assets.timeline_svg)
 
-    for html, report in zip(htmls, cached, strict=True):
-        workers.append(None if report is not None else fork(html))
+    def html(pages: PageMap, chapters: list[Chapter], front: bool = False) -> str:
+        return render_html(book, env, assets, version, pages, front=front, chapters=chapters)
+
+    def folio_html(pages: list[str]) -> str:
+        return render_html(book, env, assets, version, PageMap(), False, [], folio_pages=pages)
+
+    back = [book.chapters[-1]] if book.chapters[-1].kind == "appendix" else []
+    unit_html = [html(PageMap(), group) for group in groups]
+    unit_keys = [key(h) for h in unit_html]
+    reports: list[Report | None] = [cache.report(k) for k in unit_keys]
+    missing = [i for i, report in enumerate(reports) if report is None]
+    sent: dict[str, bytes] = {}  # parts whose pages could not be kept in the cache folder
+    jobs = [_Job(unit_html[i], unit_keys[i]) for i in missing]
+    pool = _Pool(book, assets, max_pages, cache, jobs)
+    folios: _Pool | None = None
+    foreign, folio_mode = _FOREIGN_LINKS.set(True), _FOLIOS.set("without")
     try:
         with Renderer(book, assets, max_pages) as renderer:
-            placeholder = PageMap(dict(hints), default=PLACEHOLDER)
-            front_html = render_html(book, env, assets, version, placeholder, chapters=[])
-            front_doc = renderer.render(front_html)
-            front_pages = len(front_doc.pages)
-            log.debug("front matter: %d pages (%.1f s)", front_pages, time.perf_counter() - began)
-            reports = [
-                (r.pages, r.anchors) if r is not None else _receive(_pipe(w))
-                for r, w in zip(cached, workers, strict=True)
-            ]
+            placeholder_html = html(PageMap(dict(hints), default=PLACEHOLDER), [], front=True)
+            # its length, not its bytes: kept whatever the stamp (a hash of the inputs, of
+            # one length), so that an edit does not lay it out twice; the real front matter
+            # is checked against it below
+            placeholder_key = key(
+                placeholder_html.replace(book.stamp, "") if book.stamp else placeholder_html
+            )
+            placeholder = cache.report(placeholder_key, written=False)
+            if placeholder is None:
+                job = _Job(placeholder_html, placeholder_key)
+                placeholder, _ = _lay_out(renderer, cache, job, keep=False)
             log.debug(
-                "chunks paginated: %s pages, %d from the layout cache (%.1f s)",
-                [r[0] for r in reports],
-                sum(r is not None for r in cached),
+                "front matter: %d pages (%.1f s)", placeholder.pages, time.perf_counter() - began
+            )
+            for index, report, data in pool.results():
+                reports[missing[index]] = report
+                if data is not None:
+                    sent[unit_keys[missing[index]]] = data
+            done = [r for r in reports if r is not None]
+            log.debug(
+                "units laid out: %d, %d from the layout cache (%.1f s)",
+                len(done),
+                len(done) - len(missing),
                 time.perf_counter() - began,
             )
-            starts: list[int] = []
-            anchors = anchor_pages(front_doc)  # fixed: the front keeps its length
-            page = front_pages + 1
-            for count_pages, chunk_anchors in reports:
-                starts.append(page)
-                for name, local in chunk_anchors.items():
+            anchors = dict(placeholder.anchors)  # fixed: the front keeps its length
+            page = placeholder.pages + 1
+            for report in done:
+                for name, local in report.anchors.items():
                     anchors.setdefault(name, page + local - 1)
-                page += count_pages
+                page += report.pages
             body_end = page - 1
-
-            numbers: list[int] = []
-
-            def release(back_pages: int, context: Any) -> tuple[int, int]:
-                total = body_end + back_pages
-                numbers.append(total)
-                for worker, start in zip(workers, starts, strict=True):
-                    if worker is not None:
-                        worker[1].send((start, total))
-                return body_end + 1, total
-
-            _FOREIGN_LINKS.set(True)
-            back_doc = None
+            parts: list[tuple[str, Report]] = []  # (key, report) of the back matter
             if back:
-                _LATE.set(release)
-                back_doc = renderer.render(
-                    render_html(
-                        book, env, assets, version, PageMap(anchors), front=False, chapters=back
-                    )
-                )
-                for name, local in anchor_pages(back_doc).items():
+                back_job = _Job(html(PageMap(anchors), back), "")
+                back_job = _Job(back_job.html, key(back_job.html))
+                parts.append((back_job.key, _own(renderer, cache, back_job, sent)))
+                for name, local in parts[0][1].anchors.items():
                     anchors.setdefault(name, body_end + local)
-            else:
-                release(0, None)
-            total = body_end + (len(back_doc.pages) if back_doc else 0)
-            log.debug("back matter laid out (%.1f s)", time.perf_counter() - began)
-            parts_cached: list[bytes | None] = [None] * len(groups)
-            late: set[int] = set()  # cached pagination, laid out again for new numbers
-            for i, report in enumerate(cached):
-                if report is None or cache is None:
-                    continue
-                parts_cached[i] = cache.part(keys[i], starts[i], total)
-                if parts_cached[i] is None:  # same pages, other numbers: draw it again
-                    workers[i] = fork(htmls[i])
-                    _pipe(workers[i]).send((starts[i], total))  # read after its pagination
-                    late.add(i)
+            total = body_end + sum(report.pages for _, report in parts)
             if max_pages and total > max_pages:
                 pages = f"the PDF has {total:,} pages"
                 raise OutputError(over_limit(pages, max_pages, "max_pages"))
-            _LATE.set(lambda pages, context: (1, total))
-            front_doc = renderer.render(
-                render_html(book, env, assets, version, PageMap(anchors), chapters=[])
+            names = [
+                *placeholder.names,
+                *(n for report in done for n in report.names),
+                *(n for _, report in parts for n in report.names),
+            ]
+            folio_jobs = _folio_jobs(names, total, folio_html, key)
+            folio_reports = [cache.report(job.key) for job in folio_jobs]
+            folios = _Pool(
+                book,
+                assets,
+                0,
+                cache,
+                [job for job, report in zip(folio_jobs, folio_reports, strict=True) if not report],
             )
-            _LATE.set(None)
-            if len(front_doc.pages) != front_pages:
+            front_job = _Job(html(PageMap(anchors), [], front=True), "")
+            front_job = _Job(front_job.html, key(front_job.html))
+            front = _own(renderer, cache, front_job, sent)
+            if front.pages != placeholder.pages or front.names != placeholder.names:
                 log.debug("the contents changed length with the real page numbers; one process")
                 return None
-            for name, local in anchor_pages(front_doc).items():
-                anchors[name] = local
-            back_pages = back_doc.pages if back_doc else []
-            own = renderer.write(front_doc.copy([*front_doc.pages, *back_pages]))
-            log.debug("front and back matter written (%.1f s)", time.perf_counter() - began)
-            parts: list[tuple[bytes, list[Any], list[str]]] = []
-            for i, report in enumerate(cached):
-                reused = parts_cached[i]
-                if reused is not None and report is not None:
-                    parts.append((reused, report.warnings, report.starts))
-                    continue
-                if i in late:
-                    _receive(_pipe(workers[i]))  # its pagination: known already
-                parts.append(_receive(_pipe(workers[i])))
-                if cache is not None:
-                    fresh = Report(reports[i][0], reports[i][1], parts[-1][2], parts[-1][1])
-                    cache.store(keys[i], fresh, starts[i], total, parts[-1][0])
-            log.debug("chunks written (%.1f s)", time.perf_counter() - began)
-            warnings = renderer.capture.messages
-            first_words = page_starts(front_doc) + [s for p in parts for s in p[2]]
-            first_words += page_starts(back_doc) if back_doc else []
+            anchors.update(front.anchors)
+            log.debug("front and back matter laid out (%.1f s)", time.perf_counter() - began)
+            first_words = [*front.starts, *(s for r in done for s in r.starts)]
+            first_words += [s for _, report in parts for s in report.starts]
+            publish((anchors, first_words))  # its EPUB can start during the merge
+            for _ in folios.results():
+                pass
+            log.debug("folios drawn (%.1f s)", time.perf_counter() - began)
+            keys = [front_job.key, *unit_keys, *(k for k, _ in parts)]
+            data = merge_parts(
+                [sent.get(k) or cache.part(k) for k in keys],
+                [cache.part(job.key) for job in folio_jobs],
+                {number for number, name in enumerate(names) if name is None},
+            )
+            cache.prune({*keys, *(job.key for job in folio_jobs), placeholder_key})
+            log.debug("merged (%.1f s)", time.perf_counter() - began)
     finally:
-        _FOREIGN_LINKS.set(False)
-        _LATE.set(None)
-        for process, _ in filter(None, workers):
+        _FOLIOS.reset(folio_mode)
+        _FOREIGN_LINKS.reset(foreign)
+        pool.close()
+        if folios is not None:
+            folios.close()
+    warnings = [*front.warnings, *(w for r in done for w in r.warnings)]
+    warnings += [w for _, report in parts for w in report.warnings]
+    return PdfOutput(data, total, anchors, 1, warnings, len(groups), first_words)
+
+
+def _folio_jobs(
+    names: list[str | None],
+    total: int,
+    folio_html: Callable[[list[str]], str],
+    key: Callable[[str], str],
+) -> list[_Job]:
+    """The runs of folios for pages named `names` (None: a blank page, which shows none)."""
+    jobs = []
+    for first in range(1, total + 1, FOLIO_RUN):
+        run = [
+            n if n and PAGE_NAME.fullmatch(n) else ""
+            for n in names[first - 1 : first - 1 + FOLIO_RUN]
+        ]
+        before = first % 2 == 0  # a page before it, so that its pages keep their sides
+        text = folio_html([""] * before + run)
+        numbered = key(f"{text}\n<!-- folios {first} of {total} -->")
+        jobs.append(_Job(text, numbered, (first, total, before)))
+    return jobs
+
+
+def _own(renderer: Renderer, cache: LayoutCache, job: _Job, sent: dict[str, bytes]) -> Report:
+    """A part laid out in this process, or its report if it is kept from an earlier build."""
+    report = cache.report(job.key)
+    if report is None:
+        report, data = _lay_out(renderer, cache, job)
+        if data is not None:
+            sent[job.key] = data
+    return report
+
+
+def _lay_out(
+    renderer: Renderer, cache: LayoutCache, job: _Job, keep: bool = True
+) -> tuple[Report, bytes | None]:
+    """Lay out a part and keep it; its pages are returned if they could not be kept."""
+    from dossier.writers.page_starts import page_starts
+    from dossier.writers.pdf_render import anchor_pages
+
+    before = len(renderer.capture.messages)
+    if job.folios is None:
+        document = renderer.render(job.html)
+        data = renderer.write(document) if keep else None
+    else:
+        first, total, padded = job.folios
+        numbers = (first - padded, total)
+        _LATE.set(lambda pages, context: numbers)
+        _FOLIOS.set("only")
+        renderer.options = {}  # the folios are drawn into a tagged page as an artifact
+        document = renderer.render(job.html)
+        if padded:
+            document = document.copy(document.pages[1:])
+        data = bytes(document.write_pdf())
+    # engine-quirk: WeasyPrint 70 — a page's name and side are on its private page box
+    names = [
+        None if page._page_box.page_type.blank else str(page._page_box.page_type.name)
+        for page in document.pages
+    ]
+    report = Report(
+        len(document.pages),
+        anchor_pages(document),
+        page_starts(document) if job.folios is None else [],
+        renderer.capture.messages[before:],
+        names,
+    )
+    kept = cache.store(job.key, report, data)
+    return report, None if kept else data
+
+
+class _Pool:
+    """Forked workers that lay out `jobs`, each taking the next job no worker has taken, and
+    keep them in `cache`; as many as the CPUs this process may use (the bytes of a part do
+    not depend on which worker, or how many, laid it out)."""
+
+    def __init__(
+        self, book: Book, assets: Assets, max_pages: int, cache: LayoutCache, jobs: list[_Job]
+    ) -> None:
+        from dossier.writers.workers import usable_cpus
+
+        self.jobs = jobs
+        self.workers: list[tuple[Any, Any]] = []
+        if not jobs:
+            return
+        context = multiprocessing.get_context("fork")
+        taken = context.Value("i", 0)
+        for _ in range(min(usable_cpus(), len(jobs))):
+            receiver, sender = context.Pipe(duplex=False)
+            inherited = [receiver, *(r for _, r in self.workers)]
+            process = context.Process(
+                target=_worker,
+                args=(book, assets, max_pages, cache, jobs, taken, sender, inherited, os.getpid()),
+            )
+            process.start()
+            sender.close()
+            self.workers.append((process, receiver))
+
+    def results(self) -> Iterator[tuple[int, Report, bytes | None]]:
+        """(job index, its report, its pages if they could not be kept) as jobs finish; a
+        worker's failure is raised here."""
+        from multiprocessing.connection import wait
+
+        from dossier.writers.workers import reraise_user_error
+
+        pending = set(range(len(self.jobs)))
+        receivers = [receiver for _, receiver in self.workers]
+        while pending:
+            if not receivers:
+                raise RuntimeError("a chunk worker stopped without a result")
+            for ready in wait(receivers):
+                receiver: Any = ready
+                try:
+                    kind, payload = receiver.recv()
+                except EOFError:
+                    receivers.remove(receiver)
+                    continue
+                if kind != "ok":
+                    reraise_user_error(kind, payload)
+                    if kind == "memory":
+                        raise MemoryError
+                    raise RuntimeError(f"a chunk worker failed:\n{payload}")
+                index, report, data = payload
+                pending.discard(index)
+                yield index, report, data
+
+    def close(self) -> None:
+        for process, receiver in self.workers:
+            receiver.close()
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
-    publish((anchors, first_words))  # its EPUB can start during the merge
-    data = merge_parts(own, front_pages, [p[0] for p in parts])
-    log.debug("merged (%.1f s)", time.perf_counter() - began)
-    return PdfOutput(
-        data,
-        total,
-        anchors,
-        1,
-        warnings + [w for p in parts for w in p[1]],
-        len(parts),
-        first_words,
-    )
+                process.join()
 
 
-def _pipe(worker: tuple[Any, Any] | None) -> Any:
-    """The coordinator's end of a chunk worker's pipe (one was started for that chunk)."""
-    assert worker is not None
-    return worker[1]
-
-
-def _receive(receiver: Any) -> Any:
-    """A worker's next message; a worker's failure is raised here."""
-    from dossier.writers.workers import reraise_user_error
-
-    try:
-        kind, payload = receiver.recv()
-    except EOFError:
-        raise RuntimeError("a chunk worker stopped without a result") from None
-    if kind == "ok":
-        return payload
-    reraise_user_error(kind, payload)
-    if kind == "memory":
-        raise MemoryError
-    raise RuntimeError(f"a chunk worker failed:\n{payload}")
-
-
-def _chunk(
+def _worker(
     book: Book,
     assets: Assets,
-    html: str,
+    max_pages: int,
+    cache: LayoutCache,
+    jobs: list[_Job],
+    taken: Any,
     sender: Any,
     inherited: list[Any],
-    max_pages: int,
     coordinator: int,
 ) -> None:
-    """A worker: lay out some chapters, report their pages, wait for the numbering, write."""
+    """A worker: lay out the next job not taken, report it, until none is left."""
     from dossier.writers.pdf_render import Renderer
-    from dossier.writers.workers import die_with, reply_and_exit
+    from dossier.writers.workers import attempt, die_with
 
     die_with(coordinator)
     for connection in inherited:  # the coordinator's ends: without them, its death is EOF here
         connection.close()
-
-    def numbering(pages: int, context: Any) -> tuple[int, int]:
-        anchors: dict[str, int] = {}
-        for index in range(pages):
-            for name in context.page_maker[index][4].get("anchors", []):
-                anchors.setdefault(name, index + 1)
-        sender.send(("ok", (pages, anchors)))
-        start, total = sender.recv()
-        return int(start), int(total)
-
-    def work() -> tuple[bytes, list[Any], list[str]]:
-        from dossier.writers.page_starts import page_starts
-
-        _FOREIGN_LINKS.set(True)
-        _LATE.set(numbering)
+    _FOREIGN_LINKS.set(True)
+    _FOLIOS.set("without")
+    try:
         with Renderer(book, assets, max_pages) as renderer:
-            document = renderer.render(html)
-            return renderer.write(document), renderer.capture.messages, page_starts(document)
-
-    reply_and_exit(sender, work)
+            while True:
+                with taken.get_lock():
+                    index = taken.value
+                    taken.value += 1
+                if index >= len(jobs):
+                    break
+                kind, payload = attempt(partial(_lay_out, renderer, cache, jobs[index]))
+                sender.send((kind, (index, *payload) if kind == "ok" else payload))
+                if kind != "ok":
+                    break
+    finally:
+        with contextlib.suppress(OSError):
+            sender.close()
+        os._exit(0)

@@ -1,18 +1,18 @@
-"""Laid-out chapter chunks kept between builds, so that an edit re-lays out only the chunks
-it moved (see `pdf_chunks`).
+"""Laid-out parts of a chunked render kept between builds, so that an edit re-lays out only
+the parts it changed (see `pdf_chunks`).
 
-A chunk's layout depends on its HTML (its chapters, the edition's page CSS, the note and
-citation numbers it shows: all text in the HTML), on the files its renderer fetches (the
-project's stylesheets, fonts and images; the generated timeline), on the PDF options and on
-the code and engines (the fingerprint). Its key is the hash of all of them; the number of
-workers plays no part. Two things are kept per key:
+A part (the front matter, a unit of chapters, the back matter, a run of folios) is laid out
+from its HTML alone: its page numbers are not drawn in it (the folios are drawn after
+layout, from their own small documents), so neither its layout nor its bytes depend on
+where it lands in the book. Its key hashes everything that reaches it: its HTML (chapters,
+the edition's page CSS, note and citation numbers, and for the contents and the appendix
+their page references), the files its renderer fetches (the project's stylesheets, fonts and
+images; the generated timeline), the PDF options and the code and engines (the
+fingerprint). The number of workers plays no part. Two things are kept per key:
 
-* its pagination (`<key>.json`): page count, the page of each anchor, each page's first
-  words, WeasyPrint's warnings — all that the coordinator needs from it before numbering;
-* its written pages (`<key>-<first>-<total>.pdf`): the part as the worker wrote it, once
-  told its first page number and the document's page count (drawn late, in the margin
-  boxes). The same key with other numbers is laid out again (a page count that changed
-  earlier in the book moves it).
+* its report (`<key>.json`): page count, the page of each anchor, each page's first words
+  and name (its @page rules), WeasyPrint's warnings — what the merge needs besides pages;
+* its written pages (`<key>.pdf`), as the worker wrote them.
 
 A part read from here is the very bytes a worker would write for it (rendering is
 deterministic), so the merged PDF is the same bytes as a build without the cache.
@@ -20,10 +20,11 @@ deterministic), so the merged PDF is the same bytes as a build without the cache
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,24 +32,25 @@ from dossier.model.records import Book
 from dossier.sandbox.fingerprint import fingerprint
 from dossier.writers.epub_fonts import keep_file
 
-#: Inputs whose content reaches a chunk only through its HTML (already in the key).
+#: Inputs whose content reaches a part only through its HTML (already in the key).
 TEXT_INPUTS = (".md", ".yaml", ".yml")
-#: Cached parts kept (the most recently used).
-KEEP = 48
+#: Parts kept besides those of the latest build (the most recently used).
+KEEP = 64
 
 
 @dataclass(frozen=True)
 class Report:
-    """A chunk's pagination: what it tells the coordinator before numbering."""
+    """A laid-out part: what the coordinator needs of it besides its pages."""
 
     pages: int
     anchors: dict[str, int]
     starts: list[str]
     warnings: list[str]
+    names: list[str | None] = field(default_factory=list)  # page names ("" none, None blank)
 
 
-def chunk_key(book: Book, html: str, options: dict[str, Any], timeline: bytes | None) -> str:
-    """Everything that reaches a chunk's layout and bytes, hashed."""
+def part_key(book: Book, html: str, options: dict[str, Any], timeline: bytes | None) -> str:
+    """Everything that reaches a part's layout and bytes, hashed."""
     files = {
         rel: digest
         for rel, digest in book.config.project.files_read.items()
@@ -70,14 +72,15 @@ def chunk_key(book: Book, html: str, options: dict[str, Any], timeline: bytes | 
 
 @dataclass
 class LayoutCache:
-    """The kept chunks in `folder`; with `reuse` False (`--force`) none is read, but the
-    chunks laid out now are kept for the next build."""
+    """The kept parts in `folder`; with `reuse` False (`--force`) none is read, but the
+    parts laid out now are kept for the next build."""
 
     folder: Path
     reuse: bool = True
 
-    def report(self, key: str) -> Report | None:
-        if not self.reuse:
+    def report(self, key: str, written: bool = True) -> Report | None:
+        """A kept part's report (and, if `written`, only if its pages are kept too)."""
+        if not self.reuse or (written and not (self.folder / f"{key}.pdf").is_file()):
             return None
         try:
             value = json.loads((self.folder / f"{key}.json").read_text())
@@ -86,40 +89,35 @@ class LayoutCache:
                 {str(k): int(v) for k, v in value["anchors"].items()},
                 [str(s) for s in value["starts"]],
                 [str(w) for w in value["warnings"]],
+                [None if n is None else str(n) for n in value.get("names", [])],
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def part(self, key: str, first: int, total: int) -> bytes | None:
-        path = self.folder / f"{key}-{first}-{total}.pdf"
-        try:
-            data = path.read_bytes()
+    def part(self, key: str) -> bytes:
+        """A part's written pages (kept by this build or reported present)."""
+        path = self.folder / f"{key}.pdf"
+        data = path.read_bytes()
+        with contextlib.suppress(OSError):
             os.utime(path)
-            return data
-        except OSError:
-            return None
+        return data
 
-    def store(self, key: str, report: Report, first: int, total: int, data: bytes) -> None:
-        """Keep a chunk's pagination and written part; a cache that cannot be written is
-        no error (the next build lays the chunk out again)."""
-        value = {
-            "pages": report.pages,
-            "anchors": report.anchors,
-            "starts": report.starts,
-            "warnings": report.warnings,
-        }
-        keep_file(self.folder / f"{key}.json", json.dumps(value, sort_keys=True).encode())
-        keep_file(self.folder / f"{key}-{first}-{total}.pdf", data)
-        self.prune()
+    def store(self, key: str, report: Report, data: bytes | None) -> bool:
+        """Keep a part's report and written pages; False if its pages could not be kept
+        (no error: the next build lays the part out again)."""
+        keep_file(self.folder / f"{key}.json", json.dumps(asdict(report), sort_keys=True).encode())
+        return data is None or keep_file(self.folder / f"{key}.pdf", data)
 
-    def prune(self, keep: int = KEEP) -> None:
+    def prune(self, live: set[str], keep: int = KEEP) -> None:
+        """Remove parts other than `live` beyond the `keep` most recently used."""
         try:
             parts = sorted(self.folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in parts[keep:]:
-                old.unlink(missing_ok=True)
-            live = {p.name.split("-", 1)[0] for p in parts[:keep]}
+            old = [p for p in parts if p.stem not in live]
+            for path in old[keep:]:
+                path.unlink(missing_ok=True)
+            kept = live | {p.stem for p in old[:keep]}
             for report in self.folder.glob("*.json"):
-                if report.stem not in live:
+                if report.stem not in kept:
                     report.unlink(missing_ok=True)
         except OSError:
             pass

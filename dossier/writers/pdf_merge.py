@@ -1,7 +1,7 @@
 """Merge the parts of a chunked render into one PDF: pages in order, one name tree of
 destinations (links between parts are by name, so they resolve once the trees are one),
-one outline, one structure tree (tagged PDFs), and one font subset per face (see
-`pdf_merge_fonts`).
+one outline, one structure tree (tagged PDFs), the folios drawn onto the pages, and one
+font subset per face (see `pdf_merge_fonts`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,14 @@ from pikepdf import Array, Dictionary, Name, String
 from dossier.writers.pdf_merge_fonts import union_font_subsets
 
 
-def merge_parts(own: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
-    """`own` holds the front matter (its first `front_pages` pages) and the back matter;
-    the chunks' pages go in between, in order."""
-    target = pikepdf.open(io.BytesIO(own))
-    sources = [pikepdf.open(io.BytesIO(data)) for data in chunks]
+def merge_parts(
+    parts: list[bytes], folios: list[bytes] | None = None, blank: set[int] | None = None
+) -> bytes:
+    """The parts' pages in order, as one PDF; with `folios`, documents with one page per
+    page of the result (in order), each page's folio drawn onto it but for the `blank`
+    pages' (0-based; see `draw_folios`)."""
+    target = pikepdf.open(io.BytesIO(parts[0]))
+    sources = [pikepdf.open(io.BytesIO(data)) for data in parts[1:]]
     tagged = "/StructTreeRoot" in target.Root and all(
         "/StructTreeRoot" in source.Root for source in sources
     )
@@ -32,25 +35,22 @@ def merge_parts(own: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
     index = {page.obj.objgen: i for i, page in enumerate(target.pages)}
     dests = _dests(target, index)
     outline = _outline(target, index)
-    position = front_pages
     for source in sources:
         local = {page.obj.objgen: i for i, page in enumerate(source.pages)}
-        first = position
+        first = len(target.pages)
         part_dests = _dests(source, local)
         part_outline = _outline(source, local)
         for source_page in source.pages:
-            target.pages.insert(position, source_page)
-            position += 1
-        shift = len(source.pages)
-        dests = {n: (p + shift if p >= first else p, rest) for n, (p, rest) in dests.items()}
-        outline = _shift(outline, first, shift)
+            target.pages.append(source_page)
         for name, (page, rest) in part_dests.items():
             dests.setdefault(name, (first + page, rest))
-        outline = _insert(outline, _shift(part_outline, 0, first), first)
+        outline += _shift(part_outline, 0, first)
     if tagged:
-        _merge_structure(target, sources, trees, owners, front_pages)
+        _merge_structure(target, sources, trees, owners)
     _write_dests(target, dests)
     _write_outline(target, outline)
+    if folios:
+        draw_folios(target, [pikepdf.open(io.BytesIO(data)) for data in folios], blank or set())
     union_font_subsets(target)
     target.remove_unreferenced_resources()
     out = io.BytesIO()
@@ -61,6 +61,58 @@ def merge_parts(own: bytes, front_pages: int, chunks: list[bytes]) -> bytes:
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
     return out.getvalue()
+
+
+def draw_folios(target: pikepdf.Pdf, folios: list[pikepdf.Pdf], blank: set[int]) -> None:
+    """Draw each folio page onto its page, as a pagination artifact (outside the structure
+    tree, as WeasyPrint marks margin boxes); not onto a `blank` page (which has no margin
+    boxes), nor a folio page with no text."""
+    pages = [page for folio in folios for page in folio.pages]
+    if len(pages) != len(target.pages):
+        raise ValueError(f"{len(pages)} folio pages for {len(target.pages)} pages")
+    for number, (page, folio) in enumerate(zip(target.pages, pages, strict=True)):
+        if number in blank or not _draws_text(folio):
+            continue
+        form = target.copy_foreign(folio.as_form_xobject())
+        # the page's own resources (WeasyPrint shares one dictionary between pages), with
+        # the shared entries referred to, not copied; the folio under a fixed name (a prefix
+        # would get a random one): same inputs, same bytes
+        shared = page.obj.get("/Resources", Dictionary())
+        for key in list(shared.keys()):
+            if isinstance(shared[key], Dictionary) and not shared[key].is_indirect:
+                shared[key] = target.make_indirect(shared[key])
+        resources = Dictionary({k: v for k, v in shared.items()})
+        xobjects = {k: v for k, v in resources.get("/XObject", {}).items()}
+        xobjects["/DossierFolio"] = form
+        resources.XObject = Dictionary(xobjects)
+        page.obj.Resources = resources
+        page.contents_add(pikepdf.Stream(target, b"q\n"), prepend=True)
+        overlay = b"Q\n/Artifact <</Type /Pagination>> BDC q /DossierFolio Do Q EMC\n"
+        page.contents_add(pikepdf.Stream(target, overlay))
+        page.contents_coalesce()  # one stream a page, as WeasyPrint writes it
+
+
+def _draws_text(page: pikepdf.Page) -> bool:
+    """Whether a page (or a form it draws) shows text."""
+
+    def shows(stream: Any, resources: Any, depth: int) -> bool:
+        for instruction in pikepdf.parse_content_stream(stream):
+            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+                continue
+            operands, operator = instruction.operands, instruction.operator
+            if operator in (pikepdf.Operator("Tj"), pikepdf.Operator("TJ")):
+                return True
+            if operator == pikepdf.Operator("Do") and depth < 4:
+                form = resources.get("/XObject", {}).get(operands[0])
+                if (
+                    form is not None
+                    and form.get("/Subtype") == Name.Form
+                    and shows(form, form.get("/Resources", resources), depth + 1)
+                ):
+                    return True
+        return False
+
+    return shows(page, page.obj.get("/Resources", Dictionary()), 0)
 
 
 def _objects(pdf: pikepdf.Pdf) -> list[Any]:
@@ -92,25 +144,16 @@ def _merge_structure(
     sources: list[pikepdf.Pdf],
     trees: list[dict[int, Any]],
     owners: dict[Any, tuple[int, Any]],
-    front_pages: int,
 ) -> None:
-    """One structure tree, as a single render makes it: the front matter's elements, each
-    chunk's in order, the back matter's; the parent tree renumbered (pages 0…n-1 by page
-    order, then the annotations); header cell ids made unique per part; role maps merged.
-    Pages and annotations were copied with the pages, and `copy_foreign` maps references to
-    them onto those copies."""
+    """One structure tree, as a single render makes it: the first part's elements, then
+    each other part's in order; the parent tree renumbered (pages 0…n-1 by page order, then
+    the annotations); header cell ids made unique per part; role maps merged. Pages and
+    annotations were copied with the pages, and `copy_foreign` maps references to them onto
+    those copies."""
     root: Any = target.Root.StructTreeRoot
     document = root.K[0] if isinstance(root.K, Array) else root.K
-    pages = {page.obj.objgen: i for i, page in enumerate(target.pages)}
-    chunk_pages = sum(len(source.pages) for source in sources)
-
-    def page_of(element: Any) -> int:
-        return pages.get(element.Pg.objgen, 0) if "/Pg" in element else 0
-
-    own = list(document.K)
-    kids = [k for k in own if page_of(k) < front_pages]
+    kids = list(document.K) if isinstance(document.K, Array) else [document.K]
     prefixes: dict[int, str] = {}  # kids from a part: the prefix of their ids
-    back = [k for k in own if page_of(k) >= front_pages + chunk_pages]
     role_map: Any = Dictionary(root.get("/RoleMap", {}))
     for number, source in enumerate(sources, 1):
         source_root = source.Root.StructTreeRoot
@@ -126,7 +169,7 @@ def _merge_structure(
         for item in _objects(source):  # already copied with the pages: the copies
             old = item.get("/StructParents", item.get("/StructParent"))
             owners[target.copy_foreign(item).objgen] = (number, old)
-    document.K = Array([*kids, *back])
+    document.K = Array(kids)
     for number, source in enumerate(sources, 1):
         trees[number] = {
             key: target.copy_foreign(value if value.is_indirect else source.make_indirect(value))
@@ -152,7 +195,7 @@ def _merge_structure(
     if role_map:
         root.RoleMap = role_map
     ids: dict[str, Any] = {}  # one walk of the whole tree: the parts' ids renamed, all collected
-    for index, kid in enumerate([*kids, *back]):
+    for index, kid in enumerate(kids):
         ids.update(_rename_ids(kid, prefixes.get(index, "")))
     if ids:
         names: list[Any] = []
@@ -241,13 +284,6 @@ def _shift(outline: Outline, first: int, shift: int) -> Outline:
         (title, page + shift if page >= first else page, xy, _shift(kids, first, shift))
         for title, page, xy, kids in outline
     ]
-
-
-def _insert(outline: Outline, part: Outline, first: int) -> Outline:
-    """Top-level entries of a part go after the entries that start before it."""
-    before = [item for item in outline if item[1] < first]
-    after = [item for item in outline if item[1] >= first]
-    return before + part + after
 
 
 def _write_dests(pdf: pikepdf.Pdf, dests: dict[str, Dest]) -> None:

@@ -26,7 +26,8 @@ def union_font_subsets(pdf: pikepdf.Pdf) -> None:
         if len(fonts) < 2 or not all(_plain_cid_font(f) for f in fonts):
             continue
         program, joined = _union_glyphs(
-            [f.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes() for f in fonts]
+            [f.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes() for f in fonts],
+            [set(_parse_widths(f.DescendantFonts[0].W)) for f in fonts],
         )
         fonts = [fonts[i] for i in joined]
         if len(fonts) < 2:
@@ -139,14 +140,17 @@ def _build_tounicode(mapping: dict[int, bytes]) -> bytes:
     return b"\n".join(lines)
 
 
-def _union_glyphs(programs: list[bytes]) -> tuple[bytes, list[int]]:
+def _union_glyphs(programs: list[bytes], used: list[set[int]]) -> tuple[bytes, list[int]]:
     """Copy every non-empty glyph, by glyph id, into the largest subset; and the indexes of
-    the subsets joined. Glyph names differ between subsets of one font (one keeps the post
-    names, another does not). A subset that has another glyph at an id another uses (its
-    ids were not all kept: seen with the parts of composite glyphs) is left out, apart."""
+    the subsets joined. `used` holds the glyph ids each subset's text draws (its widths).
+    Glyph names differ between subsets of one font (one keeps the post names, another does
+    not). A subset whose ids were moved (see `_restore_ids`) is first made to keep them; one
+    that still has another glyph at an id another subset uses is left out, apart."""
     from fontTools.ttLib import TTFont
 
     fonts = [TTFont(io.BytesIO(p), recalcTimestamp=False) for p in programs]
+    for font, ids in zip(fonts, used, strict=True):
+        _restore_ids(font, ids)
     base = max(fonts, key=lambda f: f["maxp"].numGlyphs)
     names = base.getGlyphOrder()
     drawn: dict[int, tuple[Any, ...]] = {}  # glyph id -> outline, in the subsets joined
@@ -176,12 +180,51 @@ def _union_glyphs(programs: list[bytes]) -> tuple[bytes, list[int]]:
     return out.getvalue(), sorted(joined)
 
 
+# engine-quirk: WeasyPrint 70 subsets in two HarfBuzz passes; the second keeps the ids up to
+# the last glyph used but not beyond, and moves the parts of composite glyphs found there
+def _restore_ids(font: Any, used: set[int]) -> None:
+    """Make a subset keep the original glyph ids: if glyphs follow the last one its text
+    draws, they are parts of composite glyphs that WeasyPrint moved there, on ids that are
+    other letters' in the font; the composites are drawn as simple glyphs and the moved
+    parts emptied."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    order = font.getGlyphOrder()
+    last = max(used, default=0)
+    if len(order) <= last + 1:
+        return
+    glyf = font["glyf"]
+    for gid in range(last + 1):
+        if glyf[order[gid]].isComposite():
+            glyf[order[gid]] = _flattened(glyf[order[gid]], glyf)
+    for gid in range(last + 1, len(order)):
+        glyf[order[gid]] = Glyph()
+
+
+def _flattened(glyph: Any, glyf: Any) -> Any:
+    """A composite glyph as one simple glyph with its parts' contours."""
+    from fontTools.ttLib.tables import ttProgram
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    coordinates, ends, flags = glyph.getCoordinates(glyf)
+    flat = Glyph()
+    flat.numberOfContours = len(ends)
+    flat.coordinates = coordinates
+    flat.endPtsOfContours = list(ends)
+    flat.flags = flags
+    flat.program = ttProgram.Program()
+    flat.program.fromBytecode(b"")
+    flat.recalcBounds(glyf)
+    return flat
+
+
 def _outlines(font: Any) -> dict[int, tuple[Any, ...]]:
-    """Glyph id -> a comparable outline, for the non-empty simple glyphs of a subset."""
+    """Glyph id -> a comparable outline (composites drawn out), for non-empty glyphs."""
     glyf = font["glyf"]
     found = {}
     for gid, name in enumerate(font.getGlyphOrder()):
         glyph = glyf[name]
-        if glyph.numberOfContours > 0:
-            found[gid] = (tuple(glyph.coordinates), tuple(glyph.endPtsOfContours))
+        if glyph.numberOfContours != 0:
+            coordinates, ends, _ = glyph.getCoordinates(glyf)
+            found[gid] = (tuple(coordinates), tuple(ends))
     return found

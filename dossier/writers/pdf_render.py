@@ -61,11 +61,13 @@ def render_html(
     pages: PageMap,
     front: bool = True,
     chapters: list[Chapter] | None = None,
+    folio_pages: list[str] | None = None,
 ) -> str:
     """The edition as one HTML document for WeasyPrint: all of it, or a part (the front
-    matter and/or some chapters) for chunked rendering."""
+    matter and/or some chapters) for chunked rendering; or, with `folio_pages` (page names),
+    the document of those pages' folios (see `pdf_chunks`)."""
     with speaking(book):
-        return _render_html(book, env, assets, version, pages, front, chapters)
+        return _render_html(book, env, assets, version, pages, front, chapters, folio_pages)
 
 
 def _render_html(
@@ -76,6 +78,7 @@ def _render_html(
     pages: PageMap,
     front: bool,
     chapters: list[Chapter] | None,
+    folio_pages: list[str] | None,
 ) -> str:
     markup = PdfMarkup(book, env, pages)
     context = template_context(book, markup, assets, f"{GENERATED_ORIGIN}{TIMELINE}", version)
@@ -94,6 +97,9 @@ def _render_html(
     context["stylesheets"] = [project_url(path) for path in book.config.styles]
     context["front"] = front
     context["chapters"] = book.chapters if chapters is None else chapters
+    if folio_pages is not None:
+        context["folio_pages"] = folio_pages
+        return env.get_template("pdf/folios.html").render(context)
     return env.get_template("pdf/book.html").render(context)
 
 

@@ -358,23 +358,28 @@ def die_with(parent: int) -> None:
         os._exit(1)
 
 
-def reply_and_exit(connection: Any, work: Callable[[], Any]) -> NoReturn:
-    """In a worker process: run `work`, send ("ok", result) or what went wrong, and exit
-    without interpreter teardown (which only costs time)."""
-    message: tuple[str, Any]
+def attempt(work: Callable[[], Any]) -> tuple[str, Any]:
+    """In a worker process: ("ok", what `work` returned) or what went wrong, as a message
+    for the process that started it (see `reraise_user_error`)."""
     try:
-        message = ("ok", work())
+        return ("ok", work())
     except MemoryError:
-        message = ("memory", None)
+        return ("memory", None)
     except DossierError as exc:
-        message = (type(exc).__name__, list(exc.problems))
+        return (type(exc).__name__, list(exc.problems))
     except RecursionError:
         problem = "the document nests elements too deeply for the renderer; simplify the markup"
-        message = ("OutputError", [Problem(problem)])
+        return ("OutputError", [Problem(problem)])
     except BaseException:
         # Python fails in many ways when allocations fail (ImportError, SystemError, …):
         # a worker whose address space reached its limit ran out of memory.
-        message = ("memory", None) if at_memory_limit() else ("bug", traceback.format_exc())
+        return ("memory", None) if at_memory_limit() else ("bug", traceback.format_exc())
+
+
+def reply_and_exit(connection: Any, work: Callable[[], Any]) -> NoReturn:
+    """In a worker process: run `work`, send ("ok", result) or what went wrong, and exit
+    without interpreter teardown (which only costs time)."""
+    message = attempt(work)
     try:
         connection.send(message)
     finally:

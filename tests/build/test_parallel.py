@@ -20,10 +20,11 @@ from dossier.writers.pdf import write_pdf
 from dossier.writers.pdf_chunks import (
     CHARS_PER_PAGE,
     MIN_PAGES,
-    PAGES_PER_CHUNK,
-    chunk_count,
+    UNIT_PAGES,
+    plan,
     split,
     supported,
+    units,
 )
 
 from conftest import copy_project
@@ -119,17 +120,37 @@ def test_short_or_standard_editions_stay_in_one_piece(tmp_path: Path) -> None:
 
     root = editions_project(tmp_path / "p")
     book, _, _ = sample_book(root)
-    assert supported(book) and chunk_count(book) == 1  # short
+    assert supported(book) and plan(book) is None  # short
     context = next(c for c in book.chapters if c.section and c.section.path.endswith("context.md"))
     inline = next(t for t in context.tokens if t.type == "inline" and t.children)
     filler = inline.children[0]  # the first paragraph's text, lengthened
-    for pages, count in (
-        (MIN_PAGES, 2),
-        (2 * PAGES_PER_CHUNK, 2),
-        (3 * PAGES_PER_CHUNK, 3),
-        (5_000, 4),
-    ):
-        filler.content = "x" * CHARS_PER_PAGE * pages
-        assert chunk_count(book) == count, pages  # the same on any machine
+    filler.content = "x" * CHARS_PER_PAGE * MIN_PAGES
+    groups = plan(book)
+    assert groups is not None  # long: in units, the long chapter in one of them
+    body = [c for c in book.chapters if c.kind != "appendix"]
+    assert [c for g in groups for c in g] == body and context in groups[0]
     for edition in ("briefing", "print", "archive"):
-        assert not supported(sample_book(root, edition)[0]), edition
+        assert plan(sample_book(root, edition)[0]) is None, edition
+
+
+PAGE = UNIT_PAGES * CHARS_PER_PAGE // 5  # a chapter of a fifth of a unit
+
+
+def test_units_end_where_the_running_length_crosses_a_multiple_of_the_unit() -> None:
+    chapters = [f"c{i}" for i in range(12)]
+    groups = units(chapters, [PAGE] * 12)  # type: ignore[arg-type]
+    assert [len(g) for g in groups] == [5, 5, 2]
+    assert [c for g in groups for c in g] == chapters
+    giant = units(chapters[:3], [PAGE, 7 * UNIT_PAGES * CHARS_PER_PAGE, PAGE])  # type: ignore[arg-type]
+    assert [len(g) for g in giant] == [2, 1]  # a chapter longer than a unit ends one
+
+
+def test_a_small_edit_keeps_the_other_units() -> None:
+    chapters = [f"c{i}" for i in range(40)]
+    weights = [PAGE + 997 * (i % 7) for i in range(40)]
+    before = units(chapters, weights)  # type: ignore[arg-type]
+    weights[3] += 120  # a sentence added to the fourth chapter
+    after = units(chapters, weights)  # type: ignore[arg-type]
+    assert after == before
+    weights[3] += PAGE  # a chapter twice as long: boundaries move, later ones too
+    assert units(chapters, weights) != before  # type: ignore[arg-type]

@@ -128,3 +128,15 @@ def test_merged_structure_tree_equals_the_single_render(renders: dict[int, Path]
 @pytest.mark.parametrize("chunks", [1, 3])
 def test_parent_tree_maps_every_mark_back(renders: dict[int, Path], chunks: int) -> None:
     parent_tree_is_complete(renders[chunks])
+
+
+def test_the_merged_pdf_passes_the_pdf_ua_checker_as_the_single_render_does(
+    renders: dict[int, Path],
+) -> None:
+    """The folios drawn onto the merged pages are pagination artifacts, as WeasyPrint
+    marks margin boxes: outloud finds nothing more in the merged PDF than in the single one."""
+    from test_accessible_pdf import outloud
+
+    assert outloud(renders[3]) == []
+    rules = sorted(f["rule"] for f in outloud(renders[3], "warning"))
+    assert rules == sorted(f["rule"] for f in outloud(renders[1], "warning"))
