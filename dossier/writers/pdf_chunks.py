@@ -276,6 +276,9 @@ def _render(
     def key(html: str) -> str:
         return part_key(book, html, options, assets.timeline_svg)
 
+    def keyed(text: str) -> _Job:
+        return _Job(text, key(text))
+
     def html(pages: PageMap, chapters: list[Chapter], front: bool = False) -> str:
         return render_html(book, env, assets, version, pages, front=front, chapters=chapters)
 
@@ -289,8 +292,7 @@ def _render(
     missing = [i for i, report in enumerate(reports) if report is None]
     sent: dict[str, bytes] = {}  # parts whose pages could not be kept in the cache folder
     jobs = [_Job(unit_html[i], unit_keys[i]) for i in missing]
-    pool = _Pool(book, assets, max_pages, cache, jobs)
-    folios: _Pool | None = None
+    pools = [_Pool(book, assets, max_pages, cache, jobs)]
     foreign, folio_mode = _FOREIGN_LINKS.set(True), _FOLIOS.set("without")
     try:
         with Renderer(book, assets, max_pages) as renderer:
@@ -308,7 +310,7 @@ def _render(
             log.debug(
                 "front matter: %d pages (%.1f s)", placeholder.pages, time.perf_counter() - began
             )
-            for index, report, data in pool.results():
+            for index, report, data in pools[0].results():
                 reports[missing[index]] = report
                 if data is not None:
                     sent[unit_keys[missing[index]]] = data
@@ -326,11 +328,34 @@ def _render(
                     anchors.setdefault(name, page + local - 1)
                 page += report.pages
             body_end = page - 1
-            parts: list[tuple[str, Report]] = []  # (key, report) of the back matter
+            # the appendix and the front matter (with its real page numbers) side by side,
+            # in workers; the contents point into the appendix only at its start, taken to
+            # be the page after the body's and checked below
+            guessed = dict(anchors)
             if back:
-                back_job = _Job(html(PageMap(anchors), back), "")
-                back_job = _Job(back_job.html, key(back_job.html))
-                parts.append((back_job.key, _own(renderer, cache, back_job, sent)))
+                guessed.setdefault(back[0].id, body_end + 1)
+            front_map = PageMap(guessed)
+            front_job = keyed(html(front_map, [], front=True))
+            back_job = keyed(html(PageMap(anchors), back)) if back else None
+            tail = [job for job in (back_job, front_job) if job is not None]
+            laid_out = {job.key: cache.report(job.key) for job in tail}
+            tail_pool = _Pool(
+                book, assets, max_pages, cache, [j for j in tail if not laid_out[j.key]]
+            )
+            pools.append(tail_pool)
+            finished = tail_pool.results()
+
+            def wait_for(job: _Job) -> Report:
+                while (report := laid_out[job.key]) is None:
+                    index, result, data = next(finished)
+                    laid_out[tail_pool.jobs[index].key] = result
+                    if data is not None:
+                        sent[tail_pool.jobs[index].key] = data
+                return report
+
+            parts: list[tuple[str, Report]] = []  # (key, report) of the back matter
+            if back_job is not None:
+                parts.append((back_job.key, wait_for(back_job)))
                 for name, local in parts[0][1].anchors.items():
                     anchors.setdefault(name, body_end + local)
             total = body_end + sum(report.pages for _, report in parts)
@@ -344,16 +369,13 @@ def _render(
             ]
             folio_jobs = _folio_jobs(names, total, folio_html, key)
             folio_reports = [cache.report(job.key) for job in folio_jobs]
-            folios = _Pool(
-                book,
-                assets,
-                0,
-                cache,
-                [job for job, report in zip(folio_jobs, folio_reports, strict=True) if not report],
-            )
-            front_job = _Job(html(PageMap(anchors), [], front=True), "")
-            front_job = _Job(front_job.html, key(front_job.html))
-            front = _own(renderer, cache, front_job, sent)
+            missing_folios = [j for j, r in zip(folio_jobs, folio_reports, strict=True) if not r]
+            pools.append(_Pool(book, assets, 0, cache, missing_folios))
+            front = wait_for(front_job)
+            if any(anchors.get(a) != guessed.get(a) for a in front_map.used):
+                log.debug("the appendix does not start where the contents said; again")
+                front_job = keyed(html(PageMap(anchors), [], front=True))
+                front = _own(renderer, cache, front_job, sent)
             if front.pages != placeholder.pages or front.names != placeholder.names:
                 log.debug("the contents changed length with the real page numbers; one process")
                 return None
@@ -362,7 +384,7 @@ def _render(
             first_words = [*front.starts, *(s for r in done for s in r.starts)]
             first_words += [s for _, report in parts for s in report.starts]
             publish((anchors, first_words))  # its EPUB can start during the merge
-            for _ in folios.results():
+            for _ in pools[-1].results():
                 pass
             log.debug("folios drawn (%.1f s)", time.perf_counter() - began)
             keys = [front_job.key, *unit_keys, *(k for k, _ in parts)]
@@ -376,9 +398,8 @@ def _render(
     finally:
         _FOLIOS.reset(folio_mode)
         _FOREIGN_LINKS.reset(foreign)
-        pool.close()
-        if folios is not None:
-            folios.close()
+        for pool in pools:
+            pool.close()
     warnings = [*front.warnings, *(w for r in done for w in r.warnings)]
     warnings += [w for _, report in parts for w in report.warnings]
     return PdfOutput(data, total, anchors, 1, warnings, len(groups), first_words)
@@ -466,7 +487,9 @@ class _Pool:
         if not jobs:
             return
         context = multiprocessing.get_context("fork")
-        taken = context.Value("i", 0)
+        # kept while the pool lives: `Process.start` drops its arguments, and a freed shared
+        # value's memory goes to the next one made, which workers still running would count
+        self.taken = taken = context.Value("i", 0)
         for _ in range(min(usable_cpus(), len(jobs))):
             receiver, sender = context.Pipe(duplex=False)
             inherited = [receiver, *(r for _, r in self.workers)]
@@ -489,7 +512,10 @@ class _Pool:
         receivers = [receiver for _, receiver in self.workers]
         while pending:
             if not receivers:
-                raise RuntimeError("a chunk worker stopped without a result")
+                for process, _ in self.workers:
+                    process.join(timeout=5)
+                codes = [process.exitcode for process, _ in self.workers]
+                raise RuntimeError(f"a chunk worker stopped without a result (exit codes {codes})")
             for ready in wait(receivers):
                 receiver: Any = ready
                 try:
@@ -507,12 +533,17 @@ class _Pool:
                 yield index, report, data
 
     def close(self) -> None:
+        """Stop the workers and release their pipes and process handles now: a handle left
+        to the garbage collector closes its file descriptor whenever it is collected, by
+        then perhaps another pipe's (a later build's in the same process)."""
         for process, receiver in self.workers:
             receiver.close()
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
                 process.join()
+            process.close()
+        self.workers = []
 
 
 def _worker(
