@@ -55,7 +55,7 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                 (
                     f"{size}: one section changed vs full build",
                     f"{ratio:.2f}×{cpu}",
-                    f"≤ {limit:.1f}×" if limit else "(no goal: one chunk)",
+                    f"≤ {limit:.1f}×" if limit else "(no goal: laid out in one piece)",
                     limit is None or ratio <= limit,
                 )
             )

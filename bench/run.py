@@ -3,7 +3,7 @@
 For each project size it measures, as whole processes (interpreter start included) and as
 medians of several runs with min and max: the full build (PDF and EPUB of the reader
 edition), PDF only, EPUB only, a rebuild with nothing changed, a rebuild with one section
-changed (only the layout chunks it moved are laid out again), the reader EPUB's size, and
+changed (only the laid-out parts it changed are laid out again), the reader EPUB's size, and
 the peak RSS of the largest process; and, on the bundled dossier, the time from
 saving a section to the page reloaded by `dossier serve` in headless Chromium
 (`serve_reload.py`; alone: `--serve-only`). In the same run it measures the baselines:
