@@ -80,6 +80,10 @@ CHARS_PER_PAGE = 2600
 #: pages (estimated): small enough that an edit re-lays out little, large enough that the
 #: cost of a document (its stylesheets, its fonts) stays small beside its pages.
 UNIT_PAGES = 20
+#: Editions estimated shorter than this many pages get units half as long: there an edit's
+#: unit is a larger share of the build (measured: BENCHMARKS.md), and their fewer units keep
+#: the cost of a document small. An edit that crosses it lays every unit out again, once.
+SHORTER_UNITS_BELOW = 200
 #: Folios are laid out in runs of this many pages (a fixed length: the same bytes on any
 #: machine), run in parallel.
 FOLIO_RUN = 250
@@ -191,16 +195,25 @@ def plan(book: Book, count: int | None = None) -> list[list[Chapter]] | None:
     weights = [_weight(c, book) for c in chapters]
     if sum(weights) // CHARS_PER_PAGE < MIN_PAGES:
         return None
-    return units(chapters, weights)
+    return units(chapters, weights, unit_pages(weights))
 
 
-def units(chapters: list[Chapter], weights: list[int]) -> list[list[Chapter]]:
-    """Consecutive chapters in units of about UNIT_PAGES pages: a unit ends with the
-    chapter in which the running length crosses a multiple of UNIT_PAGES pages. An edit
-    moves a boundary only where it moves such a crossing into another chapter, so the
-    other units keep their content (equal shares of the whole would move every boundary
-    after the edit)."""
-    size = UNIT_PAGES * CHARS_PER_PAGE
+def unit_pages(weights: list[int]) -> int:
+    """The length of a unit, in pages, for chapters of these weights (see UNIT_PAGES)."""
+    if sum(weights) // CHARS_PER_PAGE < SHORTER_UNITS_BELOW:
+        return max(1, UNIT_PAGES // 2)
+    return UNIT_PAGES
+
+
+def units(
+    chapters: list[Chapter], weights: list[int], pages: int = UNIT_PAGES
+) -> list[list[Chapter]]:
+    """Consecutive chapters in units of about `pages` pages: a unit ends with the chapter
+    in which the running length crosses a multiple of `pages` pages. An edit moves a
+    boundary only where it moves such a crossing into another chapter, so the other units
+    keep their content (equal shares of the whole would move every boundary after the
+    edit)."""
+    size = pages * CHARS_PER_PAGE
     groups: list[list[Chapter]] = [[]]
     length = 0
     for chapter, weight in zip(chapters, weights, strict=True):

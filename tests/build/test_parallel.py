@@ -20,10 +20,12 @@ from dossier.writers.pdf import write_pdf
 from dossier.writers.pdf_chunks import (
     CHARS_PER_PAGE,
     MIN_PAGES,
+    SHORTER_UNITS_BELOW,
     UNIT_PAGES,
     plan,
     split,
     supported,
+    unit_pages,
     units,
 )
 
@@ -154,3 +156,12 @@ def test_a_small_edit_keeps_the_other_units() -> None:
     assert after == before
     weights[3] += PAGE  # a chapter twice as long: boundaries move, later ones too
     assert units(chapters, weights) != before  # type: ignore[arg-type]
+
+
+def test_shorter_editions_get_shorter_units() -> None:
+    short = [CHARS_PER_PAGE * (SHORTER_UNITS_BELOW - 1)]
+    long = [CHARS_PER_PAGE * SHORTER_UNITS_BELOW]
+    assert unit_pages(short) == UNIT_PAGES // 2 and unit_pages(long) == UNIT_PAGES
+    chapters = [f"c{i}" for i in range(12)]
+    halves = units(chapters, [PAGE] * 12, UNIT_PAGES // 2)  # type: ignore[arg-type]
+    assert [len(g) for g in halves] == [3, 2, 3, 2, 2]  # crossings at 10, 20, 30, 40 pages
