@@ -381,8 +381,7 @@ def _render(
                 *(n for _, report in parts for n in report.names),
             ]
             folio_jobs = _folio_jobs(names, total, folio_html, key)
-            folio_reports = [cache.report(job.key) for job in folio_jobs]
-            missing_folios = [j for j, r in zip(folio_jobs, folio_reports, strict=True) if not r]
+            missing_folios = [job for job in folio_jobs if cache.report(job.key) is None]
             pools.append(_Pool(book, assets, 0, cache, missing_folios))
             front = wait_for(front_job)
             if any(anchors.get(a) != guessed.get(a) for a in front_map.used):

@@ -226,5 +226,5 @@ def _outlines(font: Any) -> dict[int, tuple[Any, ...]]:
         glyph = glyf[name]
         if glyph.numberOfContours != 0:
             coordinates, ends, _ = glyph.getCoordinates(glyf)
-            found[gid] = (tuple(coordinates), tuple(ends))
+            found[gid] = (coordinates.array.tobytes(), tuple(ends))  # not point by point
     return found
