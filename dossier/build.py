@@ -14,8 +14,7 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,8 +99,8 @@ def build(
         steps = Steps(3)
         count = sum(len(f) for _, f in plan)
         limits = JobLimits(config.limits.render_timeout, config.limits.render_memory_mb)
-        warm = partial(_warm, {f for _, fmts in plan for f in fmts})
-        with Workers(limits, warm=warm, expected=count) as workers:
+        ahead = sum(1 for _, fmts in plan if "pdf" in fmts)  # PDFs of short books: `_render`
+        with Workers(limits, warm=_warm, expected=ahead) as workers:
             with steps("Reading and checking the project"):
                 cache.load_memos()
                 books, sheets, inputs = _read(config, plan)
@@ -160,11 +159,12 @@ def _read(
     config: Config, plan: list[tuple[Edition, list[str]]]
 ) -> tuple[list[tuple[Book, list[str]]], Stylesheets, dict[str, str]]:
     """Check the project and assemble each edition (with its stamp)."""
-    from dossier.editions.assemble import assemble, edition_stamp
+    from dossier.editions.assemble import edition_stamp
     from dossier.reading.project import read_project
     from dossier.reading.recipients import read_recipients, recipients_files
 
-    problems, dossier, sheets = read_project(config)
+    assembled: dict[str, Book] = {}  # by the check: each edition, stamped below
+    problems, dossier, sheets = read_project(config, assembled)
     for warning in problems.warnings:
         log.warning("%s", warning)
     problems.raise_errors()
@@ -182,8 +182,9 @@ def _read(
     for edition, fmts in plan:
         own = inputs if edition.recipients else _without(inputs, lists)
         stamp = edition_stamp(dossier, edition, own, fingerprint())
-        book = assemble(dossier, edition, stamp, problems)
-        book.recipients = recipients.get(edition.name, [])
+        book = replace(
+            assembled[edition.name], stamp=stamp, recipients=recipients.get(edition.name, [])
+        )
         books.append((book, fmts))
     problems.raise_errors()
     return books, sheets, inputs
@@ -193,17 +194,14 @@ def _without(inputs: dict[str, str], paths: set[str]) -> dict[str, str]:
     return {path: digest for path, digest in inputs.items() if path not in paths}
 
 
-def _warm(formats: set[str]) -> None:
-    """What a worker imports while the parent reads the project (WeasyPrint confined to
-    the theme's and the project's fonts before it loads a font configuration; WeasyPrint
-    alone takes 0.4 s: not for an EPUB-only build)."""
+def _warm() -> None:
+    """What a worker started ahead for a PDF imports while the parent reads the project
+    (WeasyPrint, 0.4 s, confined to the theme's and the project's fonts before it loads a
+    font configuration)."""
     from dossier.sandbox.fonts import confine_fonts
 
     confine_fonts()
-    import ebooklib.epub  # noqa: F401
-
-    if "pdf" in formats:
-        import weasyprint  # noqa: F401
+    import weasyprint  # noqa: F401
 
 
 def _render(
@@ -252,15 +250,14 @@ def _render(
                 if attach:  # refused now rather than after the layout
                     make.refuse_identifying_images(config, attach)
                 hints = cache.hints(book.edition.name)
+                ahead = make.send_ahead(book)
                 if book.recipients:  # laid out once, then one stamped copy per recipient
-                    queue.append(
-                        Job(job_name, make.pdf_copies_job, (book, sheets, assets, hints, attach))
-                    )
+                    args: tuple[Any, ...] = (book, sheets, assets, hints, attach)
+                    queue.append(Job(job_name, make.pdf_copies_job, args, ahead=ahead))
                 else:
                     layout = (cache.state / "layout", not force)  # --force: every chunk
-                    queue.append(
-                        Job(job_name, make.pdf_job, (book, sheets, assets, hints, attach, layout))
-                    )
+                    args = (book, sheets, assets, hints, attach, layout)
+                    queue.append(Job(job_name, make.pdf_job, args, ahead=ahead))
             elif fmt == "html":
                 queue.append(
                     Job(job_name, make.html_job, (book, sheets, assets, fonts), background=True)

@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -47,6 +47,12 @@ def configure_logging(quiet: bool, verbose: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+
+
+def _live_outputs() -> Any:
+    from dossier.cli.progress import LiveOutputs  # rich: imported only for a terminal
+
+    return LiveOutputs()
 
 
 def _size(n: int) -> str:
@@ -119,11 +125,10 @@ def build_command(
       dossier build ../other -o /tmp/out     another project, another output folder
     """
     from dossier.build import build
-    from dossier.cli.progress import LiveOutputs
 
     configure_logging(quiet, verbose)
     live = not quiet and sys.stderr.isatty()  # one live line per output on a terminal
-    with user_errors(), LiveOutputs() if live else nullcontext() as shown:
+    with user_errors(), _live_outputs() if live else nullcontext() as shown:
         outputs = build(
             project_dir,
             editions=editions,

@@ -14,10 +14,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from edtf import parse_edtf
-from edtf.parser import parser_classes as edtf_classes
-from edtf.parser.edtf_exceptions import EDTFParseException
-
 
 @dataclass(frozen=True)
 class Point:
@@ -74,6 +70,8 @@ def _ymd(value: Any) -> tuple[int, int, int]:
 
 
 def _point(obj: Any) -> Point:
+    from edtf.parser import parser_classes as edtf_classes
+
     if isinstance(obj, edtf_classes.UnspecifiedIntervalSection):
         return Point((0, 1, 1), (0, 1, 1), open=True)
     first, last = _ymd(obj.lower_strict()), _ymd(obj.upper_strict())
@@ -85,15 +83,6 @@ def _point(obj: Any) -> Point:
     approximate = both or bool(getattr(obj, "is_approximate", False))
     uncertain = both or bool(getattr(obj, "is_uncertain", False))
     return Point(first, last, approximate, uncertain, season)
-
-
-_POINTS = (
-    edtf_classes.Date,
-    edtf_classes.UncertainOrApproximate,
-    edtf_classes.Unspecified,
-    edtf_classes.Season,
-    edtf_classes.PartialUncertainOrApproximate,
-)
 
 
 #: Parsed dates by their text: the `edtf` parser costs about 4 ms a date, so results are
@@ -143,6 +132,19 @@ def dates_from_json(saved: object) -> None:
 
 
 def _parse_date(text: str) -> DateValue:
+    # imported here: building its grammar takes 0.2 s, which a build whose dates are all
+    # in the memo does not pay
+    from edtf import parse_edtf
+    from edtf.parser import parser_classes as edtf_classes
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
+    points = (
+        edtf_classes.Date,
+        edtf_classes.UncertainOrApproximate,
+        edtf_classes.Unspecified,
+        edtf_classes.Season,
+        edtf_classes.PartialUncertainOrApproximate,
+    )
     try:
         # edtf prints a debugging line to stdout for some invalid values ("trying to …"),
         # which would end up in `dossier check --format json`
@@ -160,6 +162,6 @@ def _parse_date(text: str) -> DateValue:
         if not start.open and not end.open and start.first > end.last:
             raise ValueError("the interval ends before it starts")
         return DateValue(text, start, end)
-    if not isinstance(obj, _POINTS):
+    if not isinstance(obj, points):
         raise ValueError(f"{type(obj).__name__} values are not supported in a chronology")
     return DateValue(text, _point(obj))

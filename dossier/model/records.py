@@ -268,6 +268,3 @@ class Book:
 
     def has(self, part: str) -> bool:
         return "all" in self.edition.parts or part in self.edition.parts
-
-    def occurrences_of(self, key: str) -> list[Occurrence]:
-        return [o for o in self.occurrences if o.key == key]

@@ -72,15 +72,17 @@ def _sentences(text: str) -> list[str]:
 def needles(book: Book) -> dict[str, str]:
     """normalised needle -> the internal text it comes from, minus anything the public
     edition legitimately contains anyway."""
-    public = " ".join(public_texts(book))
-    squeezed, words = _norm(public), _words(public)
-    found: dict[str, str] = {}
+    candidates: dict[str, str] = {}
     for text in [*book.internal_texts, *_internal_dates(book)]:
         for piece in [text, *_sentences(text)]:
             key = _key(piece)
-            if key and not _found(key, squeezed, words):
-                found.setdefault(key, piece)
-    return found
+            if key:
+                candidates.setdefault(key, piece)
+    if not candidates:  # nothing internal: the public text need not be read
+        return {}
+    public = " ".join(public_texts(book))
+    squeezed, words = _norm(public), _words(public)
+    return {key: piece for key, piece in candidates.items() if not _found(key, squeezed, words)}
 
 
 def _internal_dates(book: Book) -> list[str]:
@@ -207,27 +209,40 @@ def _struct_texts(node: Any) -> list[str]:
     return texts
 
 
+@functools.lru_cache(maxsize=4)  # an edition's EPUB is read by several audits: once
+def epub_members(data: bytes) -> tuple[tuple[str, bytes, Any], ...]:
+    """(name, bytes, root element or None) of every file in an EPUB, in order: each file
+    unzipped once, and parsed once if it is XML (entities left unresolved, no network)."""
+    members = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            raw = archive.read(name)
+            try:
+                parser = etree.XMLParser(resolve_entities=False, no_network=True)
+                root = etree.fromstring(raw, parser)
+            except etree.XMLSyntaxError:
+                root = None
+            members.append((name, raw, root))
+    return tuple(members)
+
+
 def epub_corpus(data: bytes, text_only: bool = False) -> str:
     """The text of every file in an EPUB (markup removed, attribute values kept);
     `text_only`: without the files that are not UTF-8 text (fonts, images), in which
     short words turn up by chance."""
     parts = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            parts.append(name)
-            raw = archive.read(name)
+    for name, raw, root in epub_members(data):
+        parts.append(name)
+        if root is None:
             try:
-                root = etree.fromstring(raw, etree.XMLParser(resolve_entities=False))
-            except etree.XMLSyntaxError:
-                try:
-                    parts.append(raw.decode("utf-8"))
-                except UnicodeDecodeError:
-                    if not text_only:
-                        parts.append(raw.decode("utf-8", "replace"))
-                continue
-            for element in root.iter():
-                parts += [str(v) for v in element.attrib.values()]
-                parts += [element.text or "", element.tail or ""]
+                parts.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                if not text_only:
+                    parts.append(raw.decode("utf-8", "replace"))
+            continue
+        for element in root.iter():
+            parts += [str(v) for v in element.attrib.values()]
+            parts += [element.text or "", element.tail or ""]
     return html.unescape("\n".join(parts))
 
 
@@ -305,11 +320,9 @@ def check_notes(book: Book, pdf: bytes) -> None:
 
 def _epub_documents(data: bytes) -> Iterable[tuple[str, Any]]:
     """(name, root element) of every XHTML and SVG file in an EPUB."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name.endswith((".xhtml", ".svg")):
-                parser = etree.XMLParser(resolve_entities=False, no_network=True)
-                yield name, etree.fromstring(archive.read(name), parser)
+    for name, _, root in epub_members(data):
+        if name.endswith((".xhtml", ".svg")) and root is not None:
+            yield name, root
 
 
 def epub_ids(data: bytes) -> set[str]:
@@ -335,14 +348,12 @@ def active_content(data: bytes) -> str:
     """The first thing in an EPUB that could run code or reach a file ('' if none): active
     elements, event-handler attributes, links with other schemes than http(s) and mailto."""
     for name, root in _epub_documents(data):
-        for element in root.iter():
-            if not isinstance(element.tag, str):
-                continue
-            tag = etree.QName(element).localname
+        for element in root.iter(etree.Element):  # elements: no comments, no instructions
+            tag = element.tag.rpartition("}")[2]  # the local name, as lxml's QName gives it
             if tag in ACTIVE_ELEMENTS:
                 return f"<{tag}> in {name}"
             for attribute, value in element.attrib.items():
-                local = etree.QName(attribute).localname.lower()
+                local = attribute.rpartition("}")[2].lower()
                 if local.startswith("on"):
                     return f"an event handler ({local}) in {name}"
                 if local in _URL_ATTRIBUTES and not _SAFE_URL.match(value.strip()):

@@ -40,8 +40,6 @@ def recipient_needles(
 ) -> dict[str, str]:
     """needle -> what it comes from: every recipient's note, and the id, name and
     organisation of everyone but `own`, minus what the edition legitimately says anyway."""
-    public = " ".join(public_texts(book))
-    own_text = " ".join([recipient_label(own), own.id]) if own else ""
     candidates: dict[str, str] = {}
     for person in everyone:
         pieces = [person.note]
@@ -51,6 +49,10 @@ def recipient_needles(
             key = needle_key(piece)
             if key:
                 candidates.setdefault(key, piece)
+    if not candidates:  # no recipients: the public text need not be read
+        return {}
+    public = " ".join(public_texts(book))
+    own_text = " ".join([recipient_label(own), own.id]) if own else ""
     allowed = set(search(public, candidates)) | set(search(own_text, candidates))
     return {key: piece for key, piece in candidates.items() if piece not in allowed}
 

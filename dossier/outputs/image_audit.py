@@ -7,21 +7,20 @@ is the independent second look, and a failure is a bug in dossier.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 
 from dossier.errors import OutputError
 from dossier.model.records import Book
+from dossier.outputs.audit import epub_members
 from dossier.sandbox.images import XMP, identifying_metadata
 
 
 def epub_image_metadata(data: bytes) -> Iterator[tuple[str, list[str]]]:
     """(member, findings) for every file of an EPUB that is an image carrying metadata."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            found = identifying_metadata(archive.read(name), name)
-            if found:
-                yield name, found
+    for name, raw, _ in epub_members(data):
+        found = identifying_metadata(raw, name)
+        if found:
+            yield name, found
 
 
 def pdf_image_metadata(data: bytes) -> Iterator[tuple[str, list[str]]]:

@@ -55,6 +55,9 @@ def script_of(char: str) -> str:
 def uncovered(path: str, lines: list[str], covered: frozenset[int]) -> list[Uncovered]:
     """Per script, the first character of `lines` (a file's text) that no font covers."""
     data = path.lower().endswith(_DATA_SUFFIXES)
+    distinct = set().union(*lines)  # in C: most files have no uncovered character at all
+    if not any(ord(c) not in covered and drawn(c) for c in distinct):
+        return []
     found: dict[str, Uncovered] = {}
     seen: set[str] = set()
     for number, line in enumerate(lines, 1):

@@ -13,7 +13,7 @@ from dossier.catalogues import missing_keys
 from dossier.config import Config, load_config
 from dossier.editions.assemble import assemble
 from dossier.errors import Problem, Problems
-from dossier.model.records import Dossier
+from dossier.model.records import Book, Dossier
 from dossier.reading.check import check_dossier, check_image_metadata
 from dossier.reading.citation_style import check_style
 from dossier.reading.fonts import check_coverage
@@ -34,10 +34,13 @@ def check(project: str | Path | Config = ".") -> list[Problem]:
     return problems.sorted()
 
 
-def read_project(config: Config) -> tuple[Problems, Dossier, Stylesheets]:
+def read_project(
+    config: Config, assembled: dict[str, Book] | None = None
+) -> tuple[Problems, Dossier, Stylesheets]:
     """Read every file of a project into a `Dossier` and check it (cross-references, the
     citation style, stylesheets, templates, and every edition's assembly). Every problem is
-    collected in the returned `Problems`; nothing is rendered."""
+    collected in the returned `Problems`; nothing is rendered. `assembled`, if given,
+    receives the editions the check assembled, by name (without their stamps)."""
     problems = Problems()
     project = config.project
     dossier = read_dossier(config, problems, project)
@@ -52,7 +55,9 @@ def read_project(config: Config) -> tuple[Problems, Dossier, Stylesheets]:
     _check_languages(config, problems)
     if not problems.errors:
         for edition in config.editions.values():
-            assemble(dossier, edition, "", problems)
+            book = assemble(dossier, edition, "", problems)
+            if assembled is not None:
+                assembled[edition.name] = book
     return problems, dossier, sheets
 
 

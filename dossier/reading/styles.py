@@ -14,6 +14,7 @@ import tinycss2
 
 from dossier.errors import ContentError, Location, Problems
 from dossier.sandbox.files import ProjectFiles
+from dossier.sandbox.fonts import best_cmap
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
@@ -82,7 +83,7 @@ def font_problem(data: bytes) -> str:
     try:
         font = TTFont(io.BytesIO(data), lazy=True)
         font["head"], font["name"]
-        if font.getBestCmap() is None:
+        if best_cmap(font) is None:
             return "it has no character map"
     except Exception as exc:  # fontTools raises many kinds for damaged files
         return str(exc) or type(exc).__name__

@@ -82,6 +82,7 @@ class FormatMarkup:
             v.original: v for v in map(source_links.version_of, book.sources) if v is not None
         }
         self._by_event: dict[int, list[Occurrence]] | None = None
+        self._by_key: dict[str, list[Occurrence]] | None = None
         self._event_numbers: dict[int, int] | None = None
 
     def snippet(self, template: str, **values: Any) -> str:
@@ -198,6 +199,14 @@ class FormatMarkup:
                     self._by_event.setdefault(id(o.event), []).append(o)
         return list(self._by_event.get(id(event), []))
 
+    def occurrences_of(self, key: str) -> list[Occurrence]:
+        """The citations of a source, in reading order."""
+        if self._by_key is None:  # one pass over the occurrences, not one per source
+            self._by_key = {}
+            for o in self.book.occurrences:
+                self._by_key.setdefault(o.key, []).append(o)
+        return self._by_key.get(key, [])
+
     def event_number(self, event: Event) -> int:
         if self._event_numbers is None:
             self._event_numbers = {id(e): n for n, e in enumerate(self.book.events, 1)}
@@ -221,7 +230,7 @@ class FormatMarkup:
 
     def cited_rows(self, source: Source) -> list[Event]:
         rows: dict[int, Event] = {}  # by identity: comparing events field by field is slow
-        for occurrence in self.book.occurrences_of(source.key):
+        for occurrence in self.occurrences_of(source.key):
             if occurrence.event is not None:
                 rows.setdefault(id(occurrence.event), occurrence.event)
         return list(rows.values())
@@ -255,7 +264,7 @@ class PdfMarkup(FormatMarkup):
     def cited_pages(self, source: Source) -> list[tuple[int, str]]:
         """Each page citing the source once, with the first citation's anchor on it."""
         seen: dict[int, str] = {}
-        for occurrence in self.book.occurrences_of(source.key):
+        for occurrence in self.occurrences_of(source.key):
             if occurrence.event is None:
                 seen.setdefault(self.pages(occurrence.id), occurrence.id)
         return sorted(seen.items())
@@ -293,7 +302,7 @@ class EndnoteMarkup(FormatMarkup):
     def cited_in(self, source: Source) -> list[tuple[Chapter, list[Occurrence]]]:
         """The chapters citing the source and the citations in each."""
         out: dict[str, tuple[Chapter, list[Occurrence]]] = {}
-        for occurrence in self.book.occurrences_of(source.key):
+        for occurrence in self.occurrences_of(source.key):
             if occurrence.event is None:
                 out.setdefault(occurrence.chapter.id, (occurrence.chapter, []))[1].append(
                     occurrence

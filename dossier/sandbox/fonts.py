@@ -15,8 +15,9 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from dossier.sandbox.files import THEME_DIR
 
@@ -55,13 +56,23 @@ def theme_cmap(name: str) -> frozenset[int]:
     return cmap((THEME_FONTS / name).read_bytes())
 
 
+def best_cmap(font: Any) -> dict[int, str] | None:
+    """A fontTools font's Unicode character map (None if it has none), with placeholder
+    glyph names: they spare decoding the 'post' table's names, which costs more than the
+    map itself, and only the code points are used."""
+    font.setGlyphOrder([f"g{n}" for n in range(font["maxp"].numGlyphs)])
+    found: dict[int, str] | None = font.getBestCmap()
+    return found
+
+
+@lru_cache(maxsize=64)  # the stylesheet check and the coverage check read the same fonts
 def cmap(data: bytes) -> frozenset[int]:
     """The code points a font (TrueType, OpenType or WOFF bytes) maps to glyphs; empty for a
     file that is not a readable font (the stylesheet check reports those)."""
     from fontTools.ttLib import TTFont
 
     try:
-        return frozenset(TTFont(io.BytesIO(data), lazy=True).getBestCmap() or ())
+        return frozenset(best_cmap(TTFont(io.BytesIO(data), lazy=True)) or ())
     except Exception:  # fontTools raises many kinds for damaged files
         return frozenset()
 

@@ -29,6 +29,7 @@ from dossier.sandbox.images import strip_metadata
 from dossier.writers.epub_fonts import characters, is_font, subset_font
 from dossier.writers.epub_pages import Pagination, paginate
 from dossier.writers.theme_fonts import theme_fonts
+from dossier.writers.workers import shared_map
 
 #: EPUB Accessibility 1.1's conformance statement, claimed only by an edition whose build
 #: audits hold (see `conformance`)
@@ -253,33 +254,42 @@ def _write_epub(
     markup = EpubMarkup(book, env)
     context = template_context(book, markup, assets, "../images/timeline.svg", version)
 
-    def page(uid: str, file: str, title: str, template: str, **extra: Any) -> Any:
-        item = epub.EpubHtml(uid=uid, file_name=f"text/{file}", title=title, lang=book.language)
+    def render(template: str, **extra: Any) -> str:
         content = env.get_template(template).render({**context, **extra})
         if not content.strip():
             raise OutputError(f"template '{template}' produced an empty page")
+        return content
+
+    def page(uid: str, file: str, title: str, content: str) -> Any:
+        item = epub.EpubHtml(uid=uid, file_name=f"text/{file}", title=title, lang=book.language)
         item.content = content
         for href in links:
             item.add_link(href=href, rel="stylesheet", type="text/css")
         eb.add_item(item)
         return item
 
-    cover = page("cover", "cover.xhtml", word("epub.cover"), "epub/cover.xhtml")
+    def chapter_page(chapter: Chapter) -> tuple[str, set[str]]:
+        """A chapter's page, and the project's images it shows."""
+        markup.chapter, markup.images = chapter, set()
+        return render(f"epub/{chapter.kind}.xhtml", chapter=chapter), markup.images
+
+    cover = page("cover", "cover.xhtml", word("epub.cover"), render("epub/cover.xhtml"))
     title = page(
-        "title", "title.xhtml", word("epub.title-page"), "epub/title.xhtml", chapter=book.colophon
+        "title",
+        "title.xhtml",
+        word("epub.title-page"),
+        render("epub/title.xhtml", chapter=book.colophon),
     )
+    # the chapters' pages, the longest first, by this process and a helper side by side
+    shown_images = markup.images  # the title page's (a colophon's images)
+    order = sorted(book.chapters, key=lambda c: -_cost(book, c))
+    rendered = dict(zip(map(id, order), shared_map(chapter_page, order), strict=True))
+    markup.images = shown_images
     items = []
     for chapter in book.chapters:
-        markup.chapter = chapter
-        items.append(
-            page(
-                chapter.id,
-                chapter.file,
-                chapter_title(chapter),
-                f"epub/{chapter.kind}.xhtml",
-                chapter=chapter,
-            )
-        )
+        content, images = rendered[id(chapter)]
+        markup.images |= images
+        items.append(page(chapter.id, chapter.file, chapter_title(chapter), content))
     add_project_files("img", sorted(markup.images - {*sheets.files, *sheets.resources}))
     needed = theme_fonts("".join(i.content for i in (cover, title, *items)), sheets, project)
     fonts_css.content = needed.css
@@ -354,6 +364,16 @@ def _write_epub(
     writer.process()
     writer.write()
     return out.getvalue()
+
+
+def _cost(book: Book, chapter: Chapter) -> int:
+    """A rough measure of the work a chapter's page takes: its tokens; the appendix's and
+    the chronology's entries weigh as much as a paragraph each."""
+    if chapter.kind == "appendix":
+        return 40 * len(book.sources) + len(book.occurrences)
+    if chapter.kind == "chronology":
+        return 20 * len(book.events)
+    return len(chapter.tokens) + sum(len(note) for note in chapter.notes.values())
 
 
 def _toc_entry(markup: EpubMarkup, chapter: Chapter, item: Any) -> Any:

@@ -2,9 +2,11 @@
 deadline, so that a pathological document stops with a clear error instead of hanging or
 exhausting the machine, and so that independent renders use every core.
 
-Workers are forked before the project is read: while this process parses and checks the
-project, they import WeasyPrint and EbookLib (about half a second), then each receives one
-pickled job (a dossier pickles in milliseconds). Fork is used on purpose (cheap, and the
+A worker is forked when its job starts and inherits the job: nothing is pickled on the way
+in (a long book's Markdown tokens take about a second to pickle and unpickle). A job marked
+`ahead` instead goes to a worker forked before the project was read, which has imported its
+engine meanwhile (WeasyPrint: about 0.4 s), and receives the job pickled: worth it for short
+books only, so the build marks PDFs of short books so. Fork is used on purpose (cheap, and the
 parent is single-threaded when it forks); each worker leads its own process group, so a
 deadline also stops the workers a job starts itself.
 """
@@ -62,6 +64,9 @@ class Job:
     #: runs at a lower CPU priority (nice 10): it takes only what the other jobs leave idle
     #: (the HTML page beside a PDF's chunk workers on two cores)
     background: bool = False
+    #: sent (pickled) to a worker started ahead, warm; otherwise inherited by a worker forked
+    #: for it (see the module's docstring)
+    ahead: bool = False
 
 
 BACKGROUND_NICE = 10
@@ -156,7 +161,9 @@ class Workers:
     """A set of forked workers; use as a context manager, `run()` the jobs inside it."""
 
     limits: JobLimits
+    #: what a worker started ahead does while it waits for its job (imports)
     warm: Callable[[], None] | None = None
+    #: how many jobs will be `ahead`: as many workers (at most `slots`) start at once
     expected: int = 0
     idle: list[_Worker] = field(default_factory=list)
     started: int = 0
@@ -185,15 +192,19 @@ class Workers:
             _kill(worker.process)
         self.idle.clear()
 
-    def _start(self) -> _Worker:
+    def _start(self, job: Job | None = None) -> _Worker:
+        """A worker, forked now: warming up, then waiting for a job; or running `job`
+        (inherited: it imports what it needs itself)."""
         mine, theirs = self.context.Pipe()
+        warm = self.warm if job is None else None
         process = self.context.Process(
-            target=_serve, args=(theirs, mine, self.memory, self.warm, os.getpid())
+            target=_serve, args=(theirs, mine, self.memory, warm, os.getpid(), job)
         )
         process.start()
         theirs.close()
-        self.started += 1
-        return _Worker(process, mine)
+        if job is None:
+            self.started += 1
+        return _Worker(process, mine, job)
 
     def run(
         self, jobs: Sequence[Job], progress: Progress | None = None, early: Early | None = None
@@ -211,12 +222,16 @@ class Workers:
         try:
             while pending or busy:
                 while pending and len(busy) < self.slots:
-                    worker = self.idle.pop(0) if self.idle else self._start()
-                    worker.job = pending.pop(0)
-                    tell(worker.job.name, "running")
+                    job = pending.pop(0)
+                    if job.ahead and self.idle:
+                        worker = self.idle.pop(0)
+                        worker.job = job
+                        with contextlib.suppress(OSError):  # it died warming up: its reply says
+                            worker.connection.send(job)
+                    else:
+                        worker = self._start(job)
+                    tell(job.name, "running")
                     worker.due = time.monotonic() + self.limits.timeout
-                    with contextlib.suppress(OSError):  # it died warming up: its reply says why
-                        worker.connection.send(worker.job)
                     busy.append(worker)
                 deadline = min(w.due for w in busy)
                 ready = wait([w.connection for w in busy], max(0.0, deadline - time.monotonic()))
@@ -320,8 +335,10 @@ def _serve(
     memory: int | None,
     warm: Callable[[], None] | None,
     parent: int,
+    job: Job | None = None,
 ) -> None:
-    """A worker: warm up, bound its memory, run the one job it is sent, reply, exit."""
+    """A worker: warm up, bound its memory, run its one job (inherited, or sent once warm),
+    reply, exit."""
     die_with(parent)
     parents_end.close()
 
@@ -336,13 +353,13 @@ def _serve(
             with contextlib.suppress(OSError, ValueError):  # the parent said at -v why
                 resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
         try:
-            job: Job = connection.recv()
+            mine: Job = job or connection.recv()
         except EOFError:
             os._exit(0)  # the build ended without a job for this worker
-        if job.background:
+        if mine.background:
             os.nice(BACKGROUND_NICE)
         _PUBLISH.append(lambda payload: connection.send(("early", payload)))
-        return job.function(*job.args)
+        return mine.function(*mine.args)
 
     reply_and_exit(connection, work)
 
@@ -356,6 +373,57 @@ def die_with(parent: int) -> None:
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before the request took effect
         os._exit(1)
+
+
+def shared_map(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """[function(item) for item in items], computed by this process and, where another CPU
+    is usable, one forked helper, each taking the next item neither has taken (so that both
+    finish together whatever the items cost: give the costly ones first). The helper's
+    results come back pickled. Each result must depend on its item only; the order of the
+    results is that of `items`. A failure in the helper is raised here."""
+    if len(items) < 2 or usable_cpus() < 2:
+        return [function(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+
+    def take() -> int:
+        with taken.get_lock():
+            index = taken.value
+            taken.value += 1
+        return index
+
+    def mine() -> dict[int, Any]:
+        done = {}
+        while (index := take()) < len(items):
+            done[index] = function(items[index])
+        return done
+
+    receiver, sender = context.Pipe(duplex=False)
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the helper
+        receiver.close()
+        die_with(parent)
+        reply_and_exit(sender, mine)
+    sender.close()
+    try:
+        results = mine()
+        try:
+            kind, theirs = receiver.recv()
+        except EOFError:
+            raise RuntimeError("a helper process stopped without a result") from None
+        if kind != "ok":
+            reraise_user_error(kind, theirs)
+            if kind == "memory":
+                raise MemoryError
+            raise RuntimeError(f"a helper process failed:\n{theirs}")
+        results.update(theirs)
+    finally:
+        receiver.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # gone already, unless this process failed first
+        os.waitpid(pid, 0)
+    return [results[index] for index in range(len(items))]
 
 
 def attempt(work: Callable[[], Any]) -> tuple[str, Any]:
@@ -387,4 +455,12 @@ def reply_and_exit(connection: Any, work: Callable[[], Any]) -> NoReturn:
         os._exit(0)
 
 
-__all__ = ["Job", "JobLimits", "Problem", "Workers", "memory_limit", "usable_cpus"]
+__all__ = [
+    "Job",
+    "JobLimits",
+    "Problem",
+    "Workers",
+    "memory_limit",
+    "shared_map",
+    "usable_cpus",
+]

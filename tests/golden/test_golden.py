@@ -161,3 +161,28 @@ def test_a_changed_document_fails_with_a_diff(
 
 def test_the_html_page_is_as_reviewed(rendered: dict[str, str], update_golden: bool) -> None:
     compare(rendered, "html", update_golden)
+
+
+def test_the_epub_is_the_same_bytes_rendered_in_one_process_or_two(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chapters' pages are shared with a forked helper where two CPUs are usable
+    (`workers.shared_map`): which process rendered which page changes no byte, and a page's
+    images (the sample's figure) are still packed."""
+    from dossier.writers import workers
+
+    root = copy_project("minimal", tmp_path / "minimal")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    config = load_config(root)
+    problems, dossier, sheets = read_project(config)
+    [edition] = config.default_editions
+    book = assemble(dossier, config.editions[edition], STAMP, problems)
+    env = make_environment(config.project)
+    assets = edition_assets(book)
+    made = {}
+    for cpus in (1, 2):
+        monkeypatch.setattr(workers, "usable_cpus", lambda cpus=cpus: cpus)
+        made[cpus] = write_epub(book, env, sheets, assets, b"", VERSION)
+    assert made[1] == made[2]
+    with zipfile.ZipFile(io.BytesIO(made[2])) as z:
+        assert any(n.startswith("EPUB/project/") and n.endswith(".png") for n in z.namelist())

@@ -15,6 +15,7 @@ from dossier.editions.numbering import number
 from dossier.errors import Location, Problems
 from dossier.model.records import Book, Chapter, Dossier, Event, Section, SourceRef
 from dossier.reading.sections import read_dossier, read_section
+from dossier.rendering.formats import EpubMarkup
 
 from conftest import PROJECTS
 
@@ -97,7 +98,9 @@ def test_a_citation_carries_its_ids_and_numbers(sample: Dossier) -> None:
         ("cite-s-3", "witness", 1),
     ]
     assert book.occurrences[1].item is not None and book.occurrences[1].item.locator == "p. 4"
-    assert book.occurrences_of("witness") == [book.occurrences[0], book.occurrences[2]]
+    by_source = EpubMarkup(book, None).occurrences_of  # type: ignore[arg-type]  # no template
+    assert by_source("witness") == [book.occurrences[0], book.occurrences[2]]
+    assert by_source("report-2023") == [book.occurrences[1]] and by_source("none") == []
 
 
 def test_an_unknown_key_gets_no_number_and_no_occurrence(sample: Dossier) -> None:

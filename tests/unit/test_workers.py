@@ -99,11 +99,38 @@ def test_each_job_runs_in_its_own_process() -> None:
     assert os.getpid() not in pids.values()
 
 
-def test_the_warm_up_runs_in_the_worker_before_the_job() -> None:
+def test_the_warm_up_runs_in_a_worker_started_ahead_before_its_job() -> None:
     os.environ.pop("DOSSIER_TEST_WARM", None)
-    with Workers(LIMITS, warm=warm_up) as pool:
-        assert pool.run([Job("a", read_warm)]) == {"a": "warmed"}
+    with Workers(LIMITS, warm=warm_up, expected=1) as pool:
+        assert pool.run([Job("a", read_warm, ahead=True)]) == {"a": "warmed"}
     assert "DOSSIER_TEST_WARM" not in os.environ  # not in this process
+
+
+def test_a_job_not_sent_ahead_runs_in_a_worker_forked_for_it_without_the_warm_up() -> None:
+    os.environ.pop("DOSSIER_TEST_WARM", None)
+    with Workers(LIMITS, warm=warm_up, expected=1) as pool:
+        waiting = pool.idle[0].process.pid
+        found = pool.run([Job("a", read_warm), Job("b", whoami)])
+    assert found["a"] == "" and found["b"] != waiting
+
+
+def call(function: object) -> object:
+    assert callable(function)
+    return function()
+
+
+def test_a_job_not_sent_ahead_is_inherited_not_pickled() -> None:
+    """A long book takes a second to pickle: a job forked with its worker is not pickled
+    (a local function cannot be), one sent ahead is (and a local function then fails)."""
+    answer = 42
+
+    def local() -> int:
+        return answer
+
+    with Workers(LIMITS, expected=1) as pool:
+        assert pool.run([Job("inherited", call, (local,))]) == {"inherited": 42}
+        with pytest.raises(AttributeError, match="local"):
+            pool.run([Job("sent", call, (local,), ahead=True)])
 
 
 def test_expected_workers_are_started_ahead_and_stopped_at_the_end() -> None:
@@ -144,14 +171,14 @@ def slow_whoami() -> int:
 
 
 def test_a_worker_for_a_later_run_warms_up_while_the_first_run_ends() -> None:
-    """An EPUB waits for its PDF: once a slot is free and nothing else is pending, the worker
-    that will render it is started, so that it is warm when the PDF is done."""
+    """Once a slot is free and nothing else is pending, the worker for a job sent ahead in a
+    later run (more PDFs than slots) is started, so that it is warm when its job comes."""
     with Workers(LIMITS, expected=3) as pool:
-        first = pool.run([Job("pdf", slow_whoami), Job("html", whoami)])
+        first = pool.run([Job("pdf", slow_whoami, ahead=True), Job("html", whoami, ahead=True)])
         assert pool.started == 3 and len(pool.idle) == 1
         waiting = pool.idle[0].process.pid
         assert waiting not in first.values()
-        assert pool.run([Job("epub", whoami)]) == {"epub": waiting}
+        assert pool.run([Job("epub", whoami, ahead=True)]) == {"epub": waiting}
         assert pool.started == 3  # no worker beyond those expected
 
 
@@ -300,3 +327,72 @@ def test_at_memory_limit_compares_the_peak(monkeypatch: pytest.MonkeyPatch) -> N
     assert workers.at_memory_limit() is True
     monkeypatch.setattr(resource, "getrlimit", lambda _: (peak_kb * 1024 * 4,) * 2)
     assert workers.at_memory_limit() is False
+
+
+# --- shared_map: one job's items, this process and a forked helper ----------------------
+
+
+def square_and_pid(n: int) -> tuple[int, int]:
+    time.sleep(0.05)  # long enough that both processes take items
+    return n * n, os.getpid()
+
+
+def test_shared_map_gives_the_results_in_order_from_two_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workers, "usable_cpus", lambda: 2)
+    found = workers.shared_map(square_and_pid, list(range(12)))
+    assert [value for value, _ in found] == [n * n for n in range(12)]
+    pids = {pid for _, pid in found}
+    assert os.getpid() in pids and len(pids) == 2  # the helper took some items
+
+
+def test_shared_map_stays_in_this_process_with_one_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "usable_cpus", lambda: 1)
+    found = workers.shared_map(square_and_pid, [1, 2, 3])
+    assert found == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())]
+
+
+def user_error_in_helper(parent: int) -> int:
+    time.sleep(0.05)
+    if os.getpid() != parent:
+        raise ContentError("a broken section", Location("sections/a.md", 3, 1))
+    return 1
+
+
+def bug_in_helper(parent: int) -> int:
+    time.sleep(0.05)
+    if os.getpid() != parent:
+        raise ValueError("something dossier did not expect")
+    return 1
+
+
+def test_shared_map_raises_the_helper_s_failures_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "usable_cpus", lambda: 2)
+    items = [os.getpid()] * 8
+    with pytest.raises(ContentError) as caught:
+        workers.shared_map(user_error_in_helper, items)
+    assert caught.value.problems[0].message == "a broken section"
+    with pytest.raises(RuntimeError, match="ValueError: something dossier did not expect"):
+        workers.shared_map(bug_in_helper, items)
+
+
+def test_shared_map_leaves_no_helper_behind_when_this_process_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workers, "usable_cpus", lambda: 2)
+    before = set(Path("/proc").glob("[0-9]*"))
+
+    parent = os.getpid()
+
+    def fail_here(n: int) -> int:
+        time.sleep(0.05)
+        if os.getpid() == parent:
+            raise KeyError("here")
+        return n
+
+    with pytest.raises(KeyError):
+        workers.shared_map(fail_here, list(range(6)))
+    children = [p for p in set(Path("/proc").glob("[0-9]*")) - before if (p / "stat").exists()]
+    ours = [p for p in children if (p / "stat").read_text().split()[3] == str(os.getpid())]
+    assert ours == []
