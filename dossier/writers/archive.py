@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from importlib.metadata import version
 from typing import Any
 
 from dossier.errors import ContentError, Location
@@ -24,6 +23,8 @@ MANIFEST_DESCRIPTION = "SHA-256 of every source file"
 
 def engine_versions() -> dict[str, str]:
     """Versions of what turns the sources into bytes (a rebuild needs the same ones)."""
+    from importlib.metadata import version
+
     from dossier.sandbox.fonts import confine_fonts
 
     confine_fonts()
