@@ -32,3 +32,31 @@ def test_a_project_style_is_an_input_of_the_build(project: Path) -> None:
     (project / "styles" / "house.csl").write_bytes(style.read_bytes() + b"\n<!-- edited -->\n")
     [second] = build(project, formats=["epub"])
     assert not second.reused and second.path != first.path
+
+
+def test_reading_s_and_the_checks_errors_are_reported_together(project: Path) -> None:
+    """A missing image (found while reading) and an unknown key (found by the checks across
+    files) come out together, sorted, with nothing rendered."""
+    edit(project, "sections/01-summary.md", "[@witness;", "[@nobody;")
+    edit(project, "sections/02-story.md", "images/chart.png", "images/gone.png")
+    result = CliRunner().invoke(main, ["build", str(project), "--format", "epub"])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [e.split(": error: ")[0] for e in errors] == [
+        "dossier: sections/01-summary.md:8:31",
+        "dossier: sections/02-story.md:19:46",  # the path, after "]("
+    ]
+    assert "unknown source key 'nobody'" in errors[0] and "gone.png" in errors[1]
+    assert not any((project / "build").glob("*.epub"))
+
+
+def test_a_warning_of_the_checks_is_printed_once(project: Path) -> None:
+    edit(
+        project,
+        "sections/02-story.md",
+        "[^chair]: Quoted",
+        "[^unused]: Not cited.\n\n[^chair]: Quoted",
+    )
+    result = CliRunner().invoke(main, ["build", str(project), "--format", "epub"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("footnote '[^unused]' is defined but never referenced") == 1
