@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow is imported only to draw a cover (a kept one is reused)
+    from PIL import ImageDraw, ImageFont
 
 SIZE = (1600, 2400)
 MARGIN = 150
@@ -27,6 +29,8 @@ class CoverText:
 
 
 def _font(data: bytes | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     if data:
         try:
             return ImageFont.truetype(io.BytesIO(data), size)
@@ -47,6 +51,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: object, width: int) -> lis
 
 
 def render_cover(text: CoverText, accent: str, bold: bytes | None, regular: bytes | None) -> bytes:
+    from PIL import Image, ImageDraw
+
     """A 1600×2400 PNG cover."""
     image = Image.new("RGB", SIZE, accent)
     draw = ImageDraw.Draw(image)
