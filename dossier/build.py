@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier.config import Config, Edition, load_config
-from dossier.errors import ConfigError
+from dossier.errors import ConfigError, DossierError, Problems
 from dossier.outputs.cache import Cache, request_key, sha256_file
 from dossier.outputs.edition_audit import Files, Numbered
 from dossier.outputs.files import (
@@ -103,10 +103,11 @@ def build(
         with Workers(limits, warm=_warm, expected=ahead) as workers:
             with steps("Reading and checking the project"):
                 cache.load_memos()
+                early = _start_early(config, plan, cache, workers)
                 books, sheets, inputs = _read(config, plan)
             with steps(f"Rendering {count} file(s)"):
                 files, numbered = _render(
-                    books, sheets, inputs, cache, config, force, workers, progress
+                    books, sheets, inputs, cache, config, force, workers, progress, early
                 )
                 cache.save_memos()
         with steps("Checking and writing the outputs"):
@@ -190,6 +191,47 @@ def _read(
     return books, sheets, inputs
 
 
+def _start_early(
+    config: Config, plan: list[tuple[Edition, list[str]]], cache: Cache, workers: Workers
+) -> str | None:
+    """For a build of one EPUB or one HTML page: start its worker now, reading the project
+    itself while this process reads and checks it (its imports and its reading then cost
+    the build nothing, and nothing is pickled; `_render_early`). The job's name, or None."""
+    if len(plan) != 1 or plan[0][1] not in (["epub"], ["html"]) or plan[0][0].recipients:
+        return None
+    edition, [fmt] = plan[0]
+    name = f"{edition.name} {fmt.upper()}"
+    workers.start(Job(name, _render_early, (config, edition, fmt, cache.state / "fonts")))
+    return name
+
+
+def _render_early(config: Config, edition: Edition, fmt: str, fonts: Path) -> Any:
+    """In a worker started with the build: read the project (every input file, with the
+    checks made while reading; the checks across files are the build's), assemble and
+    stamp the edition, and render it. The build uses the result only if its own stamp, a
+    hash of every input, is the same: (stamp, result), or None where reading found a
+    problem (the build reports it)."""
+    from dossier.editions.assemble import assemble, edition_stamp
+    from dossier.reading.project import read_inputs
+    from dossier.writers import jobs as make
+
+    problems = Problems()
+    try:
+        dossier, sheets = read_inputs(config, problems)
+        if not problems.errors:
+            book = assemble(dossier, edition, "", problems)
+    except DossierError:  # the build's own reading says what is wrong
+        return None
+    if problems.errors:
+        return None
+    stamp = edition_stamp(dossier, edition, dict(config.project.files_read), fingerprint())
+    book = replace(book, stamp=stamp)
+    assets = make.edition_assets(book)
+    if fmt == "epub":
+        return stamp, make.epub_job(book, sheets, assets, None, fonts)
+    return stamp, make.html_job(book, sheets, assets, fonts)
+
+
 def _without(inputs: dict[str, str], paths: set[str]) -> dict[str, str]:
     return {path: digest for path, digest in inputs.items() if path not in paths}
 
@@ -213,13 +255,15 @@ def _render(
     force: bool,
     workers: Workers,
     progress: Progress | None = None,
+    early: str | None = None,
 ) -> tuple[Files, dict[tuple[str, str], Numbered]]:
     """Every output as bytes, rendered by the workers (None: an intact earlier file with
     the same name, hence the same inputs, is reused), and the numbered copies of editions
-    with recipients (whose edition file itself is audited but not written)."""
+    with recipients (whose edition file itself is audited but not written). `early`: the
+    job `_start_early` started, used if its stamp is this build's (else rendered again)."""
     from dossier.writers import jobs as make
 
-    queue = []
+    queue: list[Job] = []
     fonts = cache.state / "fonts"  # font subsets and covers, by content (writers.epub_fonts)
     paginated = []  # EPUBs whose page-break markers follow their edition's PDF: after it
     order: list[str] = []
@@ -267,6 +311,11 @@ def _render(
             else:
                 epub = make.epub_copies_job if book.recipients else make.epub_job
                 queue.append(Job(job_name, epub, (book, sheets, assets, None, fonts)))
+    fallback = next((job for job in queue if job.name == early), None)
+    if early is not None and fallback is None:
+        workers.stop_started()  # its output is kept from an earlier build
+    if fallback is not None:
+        queue.remove(fallback)  # running already
     if progress:  # every output to render, in the plan's order (EPUBs wait for their PDF)
         for name in order:
             progress(name, "queued")
@@ -288,6 +337,15 @@ def _render(
 
     # a PDF publishes its pagination before it is written (or merged): its EPUB starts then
     results = workers.run(queue, progress, lambda name, early: epub_after(name, *early))
+    if fallback is not None:
+        ready = results.pop(fallback.name)
+        book = fallback.args[0]
+        if ready is not None and ready[0] == book.stamp:
+            results[fallback.name] = ready[1]
+        else:  # an input changed while the two read it, or its reading failed: again
+            log.debug("%s: the early render is not of these inputs; rendering again", early)
+            results.update(workers.run([fallback], progress))
+        queue.append(fallback)
     remaining = [job for name in list(waiting) for job in epub_after(name, *results[name][2:4])]
     results.update(workers.run(remaining, progress))
     files = dict(reused)

@@ -1,6 +1,7 @@
 """Cross-checks of a dossier that was read: citations, notes, links, images and nesting.
 
-`read_project()` (reading/project.py) runs these after reading every file.
+`read_project()` (reading/project.py) reads the images with the other files (`read_images`),
+then runs these, which read no new file.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ SVG_FORBIDDEN = {
 }
 
 
-def check_dossier(dossier: Dossier, project: ProjectFiles, problems: Problems) -> None:
+def check_dossier(dossier: Dossier, problems: Problems) -> None:
     """Cross-references between files (the per-file checks happen while reading). A file that
     could not be read is reported once: references into it are not reported again."""
     sources = dossier.sources
@@ -77,8 +78,12 @@ def check_dossier(dossier: Dossier, project: ProjectFiles, problems: Problems) -
                 problem = _link_problem(href, ids, dossier, section.path)
                 if problem:
                     problems.error(problem, section.locate(token, href))
-            elif token.type == "image":
-                _check_image(token, section, project, problems)
+            elif token.type == "image" and not markup.plain_text(token.children or []).strip():
+                src = markup.attr(token, "src")
+                problems.error(
+                    f"image '{src}' has no alt text: describe it in ![…](…)",
+                    section.locate(token, src),
+                )
             elif token.type == "span_open" and not markup.is_internal_span(token):
                 problems.error("only {.internal} may follow a bracketed span", where)
             elif token.type == "text" and (bad := _BAD_LINK.search(token.content)):
@@ -184,19 +189,23 @@ def _link_problem(href: str, ids: set[str] | None, dossier: Dossier, base: str) 
     return ""
 
 
-def _check_image(token: Token, section: Section, project: ProjectFiles, problems: Problems) -> None:
-    src = markup.attr(token, "src")
-    where = section.locate(token, src)
-    if not markup.plain_text(token.children or []).strip():
-        problems.error(f"image '{src}' has no alt text: describe it in ![…](…)", where)
-    with problems.collect() as caught:
-        rel = project.resolve(src, where, base=section.path)
-        data = project.read_bytes(rel, where)
-    if caught.failed:
-        return
-    problem = image_problem(data, rel)
-    if problem:
-        problems.error(problem, where)
+def read_images(dossier: Dossier, project: ProjectFiles, problems: Problems) -> None:
+    """Read every image the sections show and check that it is one: images are inputs, read
+    with the other files (`reading.project.read_inputs`)."""
+    for section in dossier.sections + ([dossier.colophon] if dossier.colophon else []):
+        for token in _section_inline(section):
+            if token.type != "image":
+                continue
+            src = markup.attr(token, "src")
+            where = section.locate(token, src)
+            with problems.collect() as caught:
+                rel = project.resolve(src, where, base=section.path)
+                data = project.read_bytes(rel, where)
+            if caught.failed:
+                continue
+            problem = image_problem(data, rel)
+            if problem:
+                problems.error(problem, where)
 
 
 def image_problem(data: bytes, name: str) -> str:

@@ -14,7 +14,7 @@ from dossier.config import Config, load_config
 from dossier.editions.assemble import assemble
 from dossier.errors import Problem, Problems
 from dossier.model.records import Book, Dossier
-from dossier.reading.check import check_dossier, check_image_metadata
+from dossier.reading.check import check_dossier, check_image_metadata, read_images
 from dossier.reading.citation_style import check_style
 from dossier.reading.fonts import check_coverage
 from dossier.reading.recipients import read_recipients
@@ -42,16 +42,10 @@ def read_project(
     collected in the returned `Problems`; nothing is rendered. `assembled`, if given,
     receives the editions the check assembled, by name (without their stamps)."""
     problems = Problems()
-    project = config.project
-    dossier = read_dossier(config, problems, project)
-    if config.sources:
-        check_style(config, problems)
-    named = [(path, config.at("styles", i)) for i, path in enumerate(config.styles)]
-    sheets = read_stylesheets(project, named, problems)
-    check_coverage(dossier, project, sheets, problems)
-    _read_templates(project, problems)
-    check_dossier(dossier, project, problems)
-    check_image_metadata(project, problems)
+    dossier, sheets = read_inputs(config, problems)
+    check_coverage(dossier, config.project, sheets, problems)
+    check_dossier(dossier, problems)
+    check_image_metadata(config.project, problems)
     _check_languages(config, problems)
     if not problems.errors:
         for edition in config.editions.values():
@@ -59,6 +53,22 @@ def read_project(
             if assembled is not None:
                 assembled[edition.name] = book
     return problems, dossier, sheets
+
+
+def read_inputs(config: Config, problems: Problems) -> tuple[Dossier, Stylesheets]:
+    """Read every file a build uses (sections, chronology, sources, citation style,
+    stylesheets and what they load, templates, images), with the checks made while reading,
+    but not the checks across files (`read_project` adds those). After it,
+    `config.project.files_read` is the whole input of a build."""
+    project = config.project
+    dossier = read_dossier(config, problems, project)
+    if config.sources:
+        check_style(config, problems)
+    named = [(path, config.at("styles", i)) for i, path in enumerate(config.styles)]
+    sheets = read_stylesheets(project, named, problems)
+    _read_templates(project, problems)
+    read_images(dossier, project, problems)
+    return dossier, sheets
 
 
 def _check_languages(config: Config, problems: Problems) -> None:

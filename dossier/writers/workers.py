@@ -167,6 +167,8 @@ class Workers:
     expected: int = 0
     idle: list[_Worker] = field(default_factory=list)
     started: int = 0
+    #: jobs started with `start`, collected by the next `run`
+    running: list[_Worker] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.slots = self.limits.workers or usable_cpus()
@@ -188,9 +190,23 @@ class Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for worker in self.idle:
+        for worker in [*self.idle, *self.running]:
             _kill(worker.process)
         self.idle.clear()
+        self.running.clear()
+
+    def stop_started(self) -> None:
+        """Stop the jobs `start` started (their results are not needed)."""
+        for worker in self.running:
+            _kill(worker.process)
+        self.running.clear()
+
+    def start(self, job: Job) -> None:
+        """Start a job now, before `run` (which collects its result with its own jobs'):
+        a render that can begin while this process still reads the project."""
+        worker = self._start(job)
+        worker.due = time.monotonic() + self.limits.timeout
+        self.running.append(worker)
 
     def _start(self, job: Job | None = None) -> _Worker:
         """A worker, forked now: warming up, then waiting for a job; or running `job`
@@ -214,11 +230,14 @@ class Workers:
         state)` hears of each job: "queued", "running", then "done". When a job `publish`es
         something, `early(name, payload)` gives the jobs that can start now (run too)."""
         pending = list(jobs)
-        busy: list[_Worker] = []
+        busy, self.running = self.running, []  # those already started count as running
         results: dict[str, Any] = {}
         tell = progress or (lambda name, state: None)
         for job in pending:
             tell(job.name, "queued")
+        for worker in busy:
+            assert worker.job is not None
+            tell(worker.job.name, "running")
         try:
             while pending or busy:
                 while pending and len(busy) < self.slots:

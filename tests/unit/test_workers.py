@@ -396,3 +396,28 @@ def test_shared_map_leaves_no_helper_behind_when_this_process_fails(
     children = [p for p in set(Path("/proc").glob("[0-9]*")) - before if (p / "stat").exists()]
     ours = [p for p in children if (p / "stat").read_text().split()[3] == str(os.getpid())]
     assert ours == []
+
+
+def test_a_job_started_early_is_collected_by_the_next_run() -> None:
+    heard: list[tuple[str, str]] = []
+    with Workers(LIMITS) as pool:
+        pool.start(Job("epub", add, (40, 2)))
+        found = pool.run([Job("pdf", add, (1, 2))], lambda name, state: heard.append((name, state)))
+    assert found == {"epub": 42, "pdf": 3}
+    assert ("epub", "running") in heard and ("epub", "done") in heard
+
+
+def test_a_job_started_early_and_not_needed_is_stopped() -> None:
+    with Workers(LIMITS) as pool:
+        pool.start(Job("epub", time.sleep, (60,)))
+        [worker] = pool.running
+        pool.stop_started()
+        assert pool.run([]) == {}
+    assert worker.process.exitcode == -signal.SIGKILL
+
+
+def test_leaving_the_pool_stops_a_job_started_early() -> None:
+    with Workers(LIMITS) as pool:
+        pool.start(Job("epub", time.sleep, (60,)))
+        [worker] = pool.running
+    assert worker.process.exitcode == -signal.SIGKILL
