@@ -8,8 +8,9 @@ the peak RSS of the largest process; and, on the bundled dossier, the time from
 saving a section to the page reloaded by `dossier serve` in headless Chromium
 (`serve_reload.py`; alone: `--serve-only`). In the same run it measures the baselines:
 bare WeasyPrint (`HTML(...).write_pdf()` in a fresh process) on dossier's own final HTML, and
-pandoc building an EPUB from the same Markdown; the EPUB path and pandoc are measured in
-turn, at least five times each. dossier's bytecode is compiled first, as pip does when it
+pandoc building an EPUB from the same Markdown. The pairs whose ratio is a goal are
+measured in turn: the EPUB path and pandoc at least five times each, the full build and the
+PDF alone at least three. dossier's bytecode is compiled first, as pip does when it
 installs a package. Results go to stdout and bench/results.json; BENCHMARKS.md is written
 from them.
 """
@@ -41,6 +42,8 @@ from serve_reload import measure_reload  # noqa: E402
 PYTHON = sys.executable
 #: The EPUB path and pandoc are measured this many times each, in turn (at least)
 PAIRED_RUNS = 5
+#: The full build and the PDF alone likewise (a minute each on L)
+PAIRED_BUILDS = 3
 MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
@@ -160,9 +163,10 @@ def bench(size: str, runs: int, work: Path, skip: set[str] = frozenset()) -> dic
     ]
     if shutil.which("pandoc"):
         cases["pandoc_epub"] = lambda: measure(pandoc)
-    # the EPUB path and pandoc take seconds: measured in turn, several times, so that a
-    # passing load falls on both alike (their ratio is a goal)
-    paired = [n for n in ("epub", "pandoc_epub") if n in cases and n not in skip]
+    # pairs whose ratio is a goal: measured in turn (ABBA), several times, so that a passing
+    # load falls on both alike
+    pairs = [(("epub", "pandoc_epub"), PAIRED_RUNS), (("full", "pdf"), PAIRED_BUILDS)]
+    paired = {n for names, _ in pairs for n in names if n in cases and n not in skip}
     for name, case in cases.items():
         if name in skip or name in paired:
             continue
@@ -170,15 +174,19 @@ def bench(size: str, runs: int, work: Path, skip: set[str] = frozenset()) -> dic
         samples = [case() for _ in range(runs)]
         result[name] = _result(samples, CPU)
         print(f"  {name}: {result[name]}", flush=True)
-    turns: dict[str, tuple[list[tuple[float, float]], list[float]]] = {n: ([], []) for n in paired}
-    for _ in range(max(runs, PAIRED_RUNS)):
-        for name in paired:
-            CPU.clear()
-            turns[name][0].append(cases[name]())
-            turns[name][1].extend(CPU)
-    for name, (samples, cpu) in turns.items():
-        result[name] = _result(samples, cpu)
-        print(f"  {name}: {result[name]}", flush=True)
+    for names, count in pairs:
+        present = [n for n in names if n in paired]
+        turns: dict[str, tuple[list[tuple[float, float]], list[float]]] = {
+            n: ([], []) for n in present
+        }
+        for turn in range(max(runs, count)):
+            for name in present if turn % 2 == 0 else present[::-1]:
+                CPU.clear()
+                turns[name][0].append(cases[name]())
+                turns[name][1].extend(CPU)
+        for name, (samples, cpu) in turns.items():
+            result[name] = _result(samples, cpu)
+            print(f"  {name}: {result[name]}", flush=True)
     measure(dossier(root))
     nochange = [measure(dossier(root)) for _ in range(max(runs, 5))]
     result["nochange"] = {
