@@ -199,6 +199,8 @@ def _start_early(
     the build nothing, and nothing is pickled; `_render_early`). The job's name, or None."""
     if len(plan) != 1 or plan[0][1] not in (["epub"], ["html"]) or plan[0][0].recipients:
         return None
+    if workers.slots < 2:  # one CPU: the two readings would only take turns
+        return None
     edition, [fmt] = plan[0]
     name = f"{edition.name} {fmt.upper()}"
     workers.start(Job(name, _render_early, (config, edition, fmt, cache.state / "fonts")))
