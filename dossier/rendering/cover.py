@@ -51,9 +51,9 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: object, width: int) -> lis
 
 
 def render_cover(text: CoverText, accent: str, bold: bytes | None, regular: bytes | None) -> bytes:
-    """A 1600×2400 PNG cover."""
     from PIL import Image, ImageDraw
 
+    """A 1600×2400 PNG cover."""
     image = Image.new("RGB", SIZE, accent)
     draw = ImageDraw.Draw(image)
     width = SIZE[0] - 2 * MARGIN

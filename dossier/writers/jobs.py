@@ -22,7 +22,7 @@ log = logging.getLogger("dossier")
 #: A book with fewer Markdown tokens than this (children included) pickles and unpickles
 #: faster than WeasyPrint imports (0.4 s), so its PDF goes to a worker that imported it while
 #: the project was read (`workers.Job.ahead`); a longer one is inherited by a worker forked
-#: for it. Measured: about 35 µs a token, L's 25,800 tokens 0.9 s (bench/NOTES.md).
+#: for it. Measured: about 35 µs a token, L's 25,800 tokens 0.9 s (BENCHMARKS.md).
 SEND_BELOW_TOKENS = 10_000
 
 

@@ -5,8 +5,8 @@ exhausting the machine, and so that independent renders use every core.
 A worker is forked when its job starts and inherits the job: nothing is pickled on the way
 in (a long book's Markdown tokens take about a second to pickle and unpickle). A job marked
 `ahead` instead goes to a worker forked before the project was read, which has imported its
-engine meanwhile (WeasyPrint: about 0.4 s), and receives the job pickled: worth it for the
-PDFs of short books only (`writers.jobs.send_ahead`). Fork is used on purpose (cheap, and the
+engine meanwhile (WeasyPrint: about 0.4 s), and receives the job pickled: worth it for short
+books only, so the build marks PDFs of short books so. Fork is used on purpose (cheap, and the
 parent is single-threaded when it forks); each worker leads its own process group, so a
 deadline also stops the workers a job starts itself.
 """
@@ -190,10 +190,10 @@ class Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for worker in self.idle:
+        for worker in [*self.idle, *self.running]:
             _kill(worker.process)
         self.idle.clear()
-        self.stop_started()
+        self.running.clear()
 
     def stop_started(self) -> None:
         """Stop the jobs `start` started (their results are not needed)."""
